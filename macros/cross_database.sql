@@ -1,0 +1,59 @@
+{#-
+    The engine-specific SQL of the project, and nowhere else: each macro
+    dispatches to a `default__` (written for DuckDB, the embedded default) and,
+    where an engine differs, to its own variant.
+-#}
+
+{% macro money_type() -%}
+    {{ return(adapter.dispatch('money_type', 'lifecycle_segments')()) }}
+{%- endmacro %}
+
+{% macro default__money_type() -%}
+    decimal(38, 6)
+{%- endmacro %}
+
+
+{% macro regexp_matches(expression, pattern) -%}
+    {{ return(adapter.dispatch('regexp_matches', 'lifecycle_segments')(expression, pattern)) }}
+{%- endmacro %}
+
+{% macro default__regexp_matches(expression, pattern) -%}
+    regexp_matches({{ expression }}, '{{ pattern }}')
+{%- endmacro %}
+
+
+{% macro parse_timestamp_text(text_expression) -%}
+    {#- Text to a UTC timestamp: honour an explicit offset, else read as UTC; null if unparseable. -#}
+    {{ return(adapter.dispatch('parse_timestamp_text', 'lifecycle_segments')(text_expression)) }}
+{%- endmacro %}
+
+{% macro default__parse_timestamp_text(text_expression) -%}
+    case
+        when {{ regexp_matches(text_expression, '\\d:\\d{2}(:\\d{2}(\\.\\d+)?)?\\s*([zZ]|[+-]\\d{2}(:?\\d{2})?)$') }}
+            then cast(try_cast({{ text_expression }} as timestamptz) at time zone 'UTC' as timestamp)
+        else try_cast({{ text_expression }} as timestamp)
+    end
+{%- endmacro %}
+
+
+{% macro timestamptz_to_utc(expression) -%}
+    {{ return(adapter.dispatch('timestamptz_to_utc', 'lifecycle_segments')(expression)) }}
+{%- endmacro %}
+
+{% macro default__timestamptz_to_utc(expression) -%}
+    cast({{ expression }} at time zone 'UTC' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+
+{% macro to_local_date(timestamp_expression) -%}
+    {#- The date of a UTC timestamp in `reporting_timezone` (SEGMENTS.md section 2). -#}
+    {{ return(adapter.dispatch('to_local_date', 'lifecycle_segments')(timestamp_expression, var('reporting_timezone'))) }}
+{%- endmacro %}
+
+{% macro default__to_local_date(timestamp_expression, timezone) -%}
+    {%- if timezone == 'UTC' -%}
+        cast({{ timestamp_expression }} as date)
+    {%- else -%}
+        cast(({{ timestamp_expression }} at time zone 'UTC') at time zone '{{ timezone }}' as date)
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,38 @@
+{#- The evaluation date and the day arithmetic of SEGMENTS.md section 2. -#}
+
+{% macro get_as_of_date() %}
+    {#- `as_of_date` as YYYY-MM-DD: the var, or today in `reporting_timezone`. -#}
+    {%- set configured = var('as_of_date') -%}
+    {%- if configured is none or configured | string | trim == '' -%}
+        {%- set timezone = modules.pytz.timezone(var('reporting_timezone')) -%}
+        {{- return(modules.datetime.datetime.now(timezone).strftime('%Y-%m-%d')) -}}
+    {%- endif -%}
+    {{- return(configured | string | trim) -}}
+{% endmacro %}
+
+
+{% macro as_of_date() -%}
+    cast('{{ get_as_of_date() }}' as date)
+{%- endmacro %}
+
+
+{% macro days_since(timestamp_expression) -%}
+    {#- as_of_date minus the local date of a timestamp, in whole days (0 on the same day). -#}
+    {{ dbt.datediff(to_local_date(timestamp_expression), as_of_date(), 'day') }}
+{%- endmacro %}
+
+
+{% macro is_on_or_before_as_of(timestamp_expression) -%}
+    {#- True when the event's local date is not after as_of_date: it has happened. -#}
+    {{ to_local_date(timestamp_expression) }} <= {{ as_of_date() }}
+{%- endmacro %}
+
+
+{% macro percent_at_least(numerator, denominator, percent) -%}
+    {#-
+        numerator / denominator >= percent %, compared exactly in integers
+        (SEGMENTS.md section 6). A zero denominator is read as 1, so a percent
+        rank of a single member is 0 (DECISIONLOG D9).
+    -#}
+    ({{ numerator }}) * 100 >= {{ percent }} * greatest({{ denominator }}, 1)
+{%- endmacro %}

@@ -1,0 +1,91 @@
+{#-
+    Every setting of SEGMENTS.md, checked once before any model runs
+    (on-run-start). A value that makes no sense stops the build with a message
+    naming the var and the allowed range (SEGMENTS.md section 7, DECISIONLOG D13).
+-#}
+
+{% macro validate_settings() %}
+    {%- if execute -%}
+        {%- set problems = [] -%}
+
+        {%- set whole_number_ranges = [
+            ('new_signup_window_days', 1, none),
+            ('active_window_days', 1, none),
+            ('new_customer_window_days', 1, none),
+            ('cart_abandonment_window_days', 1, none),
+            ('one_off_after_days', 0, none),
+            ('late_churn_min_tenure_days', 0, none),
+            ('frequent_returner_min_returns', 1, none),
+            ('multi_item_min_items', 1, none),
+            ('high_potential_min_pct', 0, 100),
+            ('frequent_returner_min_return_pct', 0, 100),
+            ('value_tier_high_min_pct', 0, 100),
+            ('value_tier_medium_min_pct', 0, 100),
+            ('max_rejected_pct', 0, 100),
+        ] -%}
+        {%- for name, minimum, maximum in whole_number_ranges -%}
+            {%- set allowed = 'a whole number from ' ~ minimum ~ (' to ' ~ maximum if maximum is not none else ' up') -%}
+            {%- set value = var(name) -%}
+            {%- if not _is_whole_number(value) -%}
+                {%- do problems.append(name ~ ' = ' ~ value ~ ': must be ' ~ allowed) -%}
+            {%- elif value | int < minimum or (maximum is not none and value | int > maximum) -%}
+                {%- do problems.append(name ~ ' = ' ~ value ~ ': must be ' ~ allowed) -%}
+            {%- endif -%}
+        {%- endfor -%}
+
+        {%- set high = var('value_tier_high_min_pct') -%}
+        {%- set medium = var('value_tier_medium_min_pct') -%}
+        {%- if _is_whole_number(high) and _is_whole_number(medium) and medium | int > high | int -%}
+            {%- do problems.append('value_tier_medium_min_pct = ' ~ medium ~ ': must not be above value_tier_high_min_pct = ' ~ high) -%}
+        {%- endif -%}
+
+        {%- set timezone = var('reporting_timezone') -%}
+        {%- if timezone not in modules.pytz.all_timezones -%}
+            {%- do problems.append('reporting_timezone = ' ~ timezone ~ ': must be an IANA time zone name such as UTC or Europe/Madrid') -%}
+        {%- else -%}
+            {%- set as_of = get_as_of_date() -%}
+            {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', as_of) or _parse_date(as_of) is none -%}
+                {%- do problems.append('as_of_date = ' ~ var('as_of_date') ~ ': must be a date written YYYY-MM-DD, or null for today in reporting_timezone') -%}
+            {%- endif -%}
+        {%- endif -%}
+
+        {%- set statuses = var('excluded_order_statuses') -%}
+        {%- if statuses is string or statuses is mapping or statuses is not iterable -%}
+            {%- do problems.append('excluded_order_statuses = ' ~ statuses ~ ': must be a list of status strings, such as [cancelled, test]') -%}
+        {%- else -%}
+            {%- for status in statuses if status is not string or status | trim == '' -%}
+                {%- do problems.append('excluded_order_statuses contains ' ~ status ~ ': every entry must be a non-blank string') -%}
+            {%- endfor -%}
+        {%- endif -%}
+
+        {%- if problems -%}
+            {{ exceptions.raise_compiler_error('Invalid settings (dbt vars):\n  - ' ~ problems | join('\n  - ')) }}
+        {%- endif -%}
+    {%- endif -%}
+    select 1
+{% endmacro %}
+
+
+{% macro _is_whole_number(value) %}
+    {{- return(value is number and value is not boolean and value | int == value) -}}
+{% endmacro %}
+
+
+{% macro _parse_date(text) %}
+    {#- A date from YYYY-MM-DD, or none when the day does not exist (Feb 30). -#}
+    {%- set year, month, day = text.split('-') | map('int') -%}
+    {%- if year < 1 or year > 9998 or month < 1 or month > 12 or day < 1 -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set first_of_next_month = modules.datetime.date(year + month // 12, month % 12 + 1, 1) -%}
+    {%- set days_in_month = (first_of_next_month - modules.datetime.timedelta(days=1)).day -%}
+    {{- return(modules.datetime.date(year, month, day) if day <= days_in_month else none) -}}
+{% endmacro %}
+
+
+{% macro excluded_order_statuses() -%}
+    {#- The excluded statuses as a SQL list of trimmed, lower-cased literals. -#}
+    {%- for status in var('excluded_order_statuses') -%}
+        '{{ status | trim | lower | replace("'", "''") }}'{{ ', ' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}

@@ -1,0 +1,56 @@
+{#-
+    Customers who exist as of as_of_date (SEGMENTS.md section 3): a clean
+    customer row signed up by then (or with an unknown sign-up date), or a valid
+    order. A clean row gives email, consent and sign-up date, even when the
+    customer exists only through an earlier order; an order-only customer has
+    none of them.
+-#}
+
+with
+
+customers as (
+
+    select * from {{ ref('int_customers_cleaned') }}
+
+),
+
+valid_orders as (
+
+    select customer_id from {{ ref('int_orders_filtered_to_valid') }}
+
+),
+
+signed_up as (
+
+    select customer_id
+    from customers
+    where signed_up_at is null or {{ is_on_or_before_as_of('signed_up_at') }}
+
+),
+
+existing_ids as (
+
+    select distinct customer_id
+    from (
+        select customer_id from signed_up
+        union all
+        select customer_id from valid_orders
+    ) as candidates
+
+),
+
+unioned as (
+
+    select
+        existing_ids.customer_id,
+        customers.email,
+        coalesce(customers.accepts_marketing, false) as accepts_marketing,
+        customers.signed_up_at
+
+    from existing_ids
+    left join customers
+        on existing_ids.customer_id = customers.customer_id
+
+)
+
+select * from unioned

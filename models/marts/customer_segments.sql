@@ -1,0 +1,130 @@
+{#-
+    One row per customer who exists as of as_of_date, with the lifecycle segment
+    (SEGMENTS.md section 5), the finer segments (section 6) and every metric
+    (section 4). Each rule is written here once.
+-#}
+
+with
+
+customers as (
+
+    select * from {{ ref('int_customers_metrics_joined') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        orders_count > 0 and days_since_first_order < {{ var('new_customer_window_days') }} as is_new_customer,
+        -- percent rank of net revenue among all buyers, and among new customers
+        rank() over (
+            partition by orders_count > 0
+            order by net_revenue
+        ) - 1 as buyer_rank_offset,
+        count(*) over (partition by orders_count > 0) - 1 as buyer_rank_span,
+        rank() over (
+            partition by orders_count > 0 and days_since_first_order < {{ var('new_customer_window_days') }}
+            order by net_revenue
+        ) - 1 as new_customer_rank_offset,
+        count(*) over (
+            partition by orders_count > 0 and days_since_first_order < {{ var('new_customer_window_days') }}
+        ) - 1 as new_customer_rank_span
+
+    from customers
+
+),
+
+segmented as (
+
+    select
+        *,
+        case
+            when orders_count = 0 and days_since_signed_up < {{ var('new_signup_window_days') }}
+                then 'new_signup_non_buyer'
+            when orders_count = 0 then 'dormant_non_buyer'
+            when orders_count = 1 and days_since_last_order < {{ var('active_window_days') }}
+                then 'new_first_time_buyer'
+            when orders_count = 1 then 'lapsed_one_time_buyer'
+            when days_since_last_order < {{ var('active_window_days') }} then 'active_repeat_buyer'
+            else 'lapsed_repeat_buyer'
+        end as lifecycle_segment,
+        case
+            when not is_new_customer then null
+            when
+                orders_count >= 2
+                or {{ percent_at_least('new_customer_rank_offset', 'new_customer_rank_span', var('high_potential_min_pct')) }}
+                then 'high_potential'
+            when days_since_first_order >= {{ var('one_off_after_days') }} then 'one_off'
+            else 'developing'
+        end as new_customer_potential,
+        case
+            when orders_count = 0 then null
+            when
+                orders_with_return >= {{ var('frequent_returner_min_returns') }}
+                and {{ percent_at_least('orders_with_return', 'orders_count', var('frequent_returner_min_return_pct')) }}
+                then 'frequent_returner'
+            when orders_with_return = 0 then 'non_returner'
+            else 'occasional_returner'
+        end as return_behavior,
+        case
+            when orders_count = 0 then null
+            when first_order_items >= {{ var('multi_item_min_items') }} then 'multi_item'
+            else 'single_item'
+        end as first_order_basket,
+        case
+            when orders_count = 0 then null
+            when {{ percent_at_least('buyer_rank_offset', 'buyer_rank_span', var('value_tier_high_min_pct')) }}
+                then 'high'
+            when {{ percent_at_least('buyer_rank_offset', 'buyer_rank_span', var('value_tier_medium_min_pct')) }}
+                then 'medium'
+            else 'low'
+        end as value_tier,
+        abandoned_carts_count > 0 as is_cart_abandoner
+
+    from ranked
+
+),
+
+final as (
+
+    select
+        customer_id,
+        email,
+        lifecycle_segment,
+        new_customer_potential,
+        return_behavior,
+        first_order_basket,
+        value_tier,
+        case
+            when lifecycle_segment not in ('lapsed_one_time_buyer', 'lapsed_repeat_buyer') then null
+            when orders_count >= 2 and tenure_days >= {{ var('late_churn_min_tenure_days') }} then 'late_churn'
+            else 'fast_churn'
+        end as churn_type,
+        cast(orders_count as {{ dbt.type_int() }}) as orders_count,
+        cast(orders_with_return as {{ dbt.type_int() }}) as orders_with_return,
+        cast(days_since_first_order as {{ dbt.type_int() }}) as days_since_first_order,
+        cast(days_since_last_order as {{ dbt.type_int() }}) as days_since_last_order,
+        cast(tenure_days as {{ dbt.type_int() }}) as tenure_days,
+        cast(first_order_items as {{ dbt.type_int() }}) as first_order_items,
+        cast(abandoned_carts_count as {{ dbt.type_int() }}) as abandoned_carts_count,
+        cast(gross_revenue as {{ money_type() }}) as gross_revenue,
+        cast(refunded_amount as {{ money_type() }}) as refunded_amount,
+        cast(net_revenue as {{ money_type() }}) as net_revenue,
+        cast(first_order_value as {{ money_type() }}) as first_order_value,
+        cast(abandoned_cart_value as {{ money_type() }}) as abandoned_cart_value,
+        cast(return_rate as {{ dbt.type_float() }}) as return_rate,
+        cast(avg_order_value as {{ dbt.type_float() }}) as avg_order_value,
+        accepts_marketing,
+        is_cart_abandoner,
+        {{ as_of_date() }} as as_of_date,
+        signed_up_at,
+        first_order_at,
+        last_order_at,
+        last_abandoned_cart_at
+
+    from segmented
+
+)
+
+select * from final

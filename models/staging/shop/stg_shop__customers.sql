@@ -1,0 +1,50 @@
+{%- set column_types = source_column_types(source('shop', 'customers')) -%}
+
+with
+
+source as (
+
+    select * from {{ source('shop', 'customers') }}
+
+),
+
+parsed as (
+
+    select
+        {{ clean_text('customer_id') }} as customer_id,
+        {{ clean_email('email') }} as email,
+        {{ clean_boolean('accepts_marketing', column_types) }} as accepts_marketing,
+        {{ clean_timestamp('signed_up_at', column_types) }} as signed_up_at,
+        {{ clean_timestamp('_loaded_at', column_types) }} as _loaded_at,
+        {{ is_missing('signed_up_at', column_types) }} as is_signed_up_at_missing,
+        {{ version_number(
+            clean_text('customer_id'),
+            clean_timestamp('_loaded_at', column_types),
+            ['email', 'signed_up_at', 'accepts_marketing']
+        ) }} as version_number
+
+    from source
+
+),
+
+flagged as (
+
+    select
+        customer_id,
+        email,
+        accepts_marketing,
+        signed_up_at,
+        _loaded_at,
+        version_number,
+        customer_id is not null and version_number > 1 as is_superseded,
+        case
+            when customer_id is null then 'missing customer_id'
+            when not is_signed_up_at_missing and signed_up_at is null
+                then 'unparseable signed_up_at'
+        end as rejection_reason
+
+    from parsed
+
+)
+
+select * from flagged
