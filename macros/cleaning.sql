@@ -67,7 +67,7 @@
     {%- if _column_kind(column_name, column_types) == 'number' -%}
         cast({{ column_name }} as {{ money_type() }})
     {%- else -%}
-        {{ dbt.safe_cast(clean_text(column_name), money_type()) }}
+        {{ try_cast(clean_text(column_name), money_type()) }}
     {%- endif -%}
 {%- endmacro %}
 

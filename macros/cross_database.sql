@@ -30,8 +30,8 @@
 {% macro default__parse_timestamp_text(text_expression) -%}
     case
         when {{ regexp_matches(text_expression, '\\d:\\d{2}(:\\d{2}(\\.\\d+)?)?\\s*([zZ]|[+-]\\d{2}(:?\\d{2})?)$') }}
-            then cast(try_cast({{ text_expression }} as timestamptz) at time zone 'UTC' as timestamp)
-        else try_cast({{ text_expression }} as timestamp)
+            then cast({{ try_cast(text_expression, 'timestamptz') }} at time zone 'UTC' as timestamp)
+        else {{ try_cast(text_expression, 'timestamp') }}
     end
 {%- endmacro %}
 
@@ -56,4 +56,24 @@
     {%- else -%}
         cast(({{ timestamp_expression }} at time zone 'UTC') at time zone '{{ timezone }}' as date)
     {%- endif -%}
+{%- endmacro %}
+
+
+{% macro try_cast(expression, data_type) -%}
+    {#- Cast, or null when the value does not convert (dbt.safe_cast is a plain cast on DuckDB). -#}
+    {{ return(adapter.dispatch('try_cast', 'lifecycle_segments')(expression, data_type)) }}
+{%- endmacro %}
+
+{% macro default__try_cast(expression, data_type) -%}
+    try_cast({{ expression }} as {{ data_type }})
+{%- endmacro %}
+
+
+{% macro double_type() -%}
+    {#- An 8-byte float for ratios (dbt.type_float() is 4 bytes on DuckDB). -#}
+    {{ return(adapter.dispatch('double_type', 'lifecycle_segments')()) }}
+{%- endmacro %}
+
+{% macro default__double_type() -%}
+    double
 {%- endmacro %}

@@ -60,8 +60,8 @@ with_days as (
         {{ days_since('first_order_at') }} as days_since_first_order,
         {{ days_since('last_order_at') }} as days_since_last_order,
         {{ dbt.datediff(to_local_date('first_order_at'), to_local_date('last_order_at'), 'day') }} as tenure_days,
-        cast(orders_with_return as {{ dbt.type_float() }}) / nullif(orders_count, 0) as return_rate,
-        cast(gross_revenue as {{ dbt.type_float() }}) / nullif(orders_count, 0) as avg_order_value
+        cast(orders_with_return as {{ double_type() }}) / nullif(orders_count, 0) as return_rate,
+        cast(gross_revenue as {{ double_type() }}) / nullif(orders_count, 0) as avg_order_value
 
     from joined
 

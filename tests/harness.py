@@ -1,0 +1,146 @@
+"""Drive the dbt project from Python on a DuckDB file of its own.
+
+Every test gets its own database file and target directory (dbtRunner is not
+safe to run twice at once, and a DuckDB file open in one process cannot be
+opened by another), so tests never share state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from dbt.cli.main import dbtRunner, dbtRunnerResult
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROFILES_DIR = PROJECT_DIR / "profiles"
+TARGET_SCHEMA = "analytics"
+
+# The raw column contract of SEGMENTS.md section 1, in order.
+RAW_TABLE_COLUMNS: dict[str, list[str]] = {
+    "customers": ["customer_id", "email", "signed_up_at", "accepts_marketing", "_loaded_at"],
+    "orders": [
+        "order_id",
+        "customer_id",
+        "ordered_at",
+        "status",
+        "order_total",
+        "items_quantity",
+        "_loaded_at",
+    ],
+    "returns": [
+        "return_id",
+        "order_id",
+        "returned_at",
+        "returned_quantity",
+        "refund_amount",
+        "_loaded_at",
+    ],
+    "carts": [
+        "cart_id",
+        "customer_id",
+        "created_at",
+        "items_quantity",
+        "cart_value",
+        "converted_order_id",
+        "_loaded_at",
+    ],
+}
+
+
+def default_column_type(column: str) -> str:
+    """Raw columns arrive as text, except the loader's own timestamp."""
+    return "TIMESTAMP" if column == "_loaded_at" else "VARCHAR"
+
+
+def load_raw_tables(
+    database: Path,
+    schema: str,
+    tables: Mapping[str, Iterable[Mapping[str, Any]]],
+    column_types: Mapping[str, Mapping[str, str]] | None = None,
+) -> None:
+    """(Re)create the four raw tables in `schema`; a table not given is created empty.
+
+    Rows are dicts keyed by column name (a missing key is null). Column types
+    default to VARCHAR (and TIMESTAMP for `_loaded_at`); pass `column_types`
+    ({table: {column: duckdb_type}}) to load typed columns.
+    """
+    column_types = column_types or {}
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(f'create schema if not exists "{schema}"')
+        for table, columns in RAW_TABLE_COLUMNS.items():
+            types = column_types.get(table, {})
+            definition = ", ".join(
+                f'"{column}" {types.get(column, default_column_type(column))}'
+                for column in columns
+            )
+            connection.execute(f'create or replace table "{schema}"."{table}" ({definition})')
+            rows = [tuple(row.get(column) for column in columns) for row in tables.get(table, [])]
+            if rows:
+                placeholders = ", ".join("?" for _ in columns)
+                connection.executemany(
+                    f'insert into "{schema}"."{table}" values ({placeholders})', rows
+                )
+
+
+@dataclass
+class DbtProject:
+    """The project pointed at one DuckDB file, with its own target directory."""
+
+    database: Path
+    target_path: Path
+
+    def invoke(self, args: Sequence[str], vars: Mapping[str, Any] | None = None) -> dbtRunnerResult:
+        command = [
+            *args,
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(PROFILES_DIR),
+            "--target-path",
+            str(self.target_path),
+        ]
+        if vars:
+            command += ["--vars", json.dumps(dict(vars))]
+        os.environ["SEGMENTS_DUCKDB_PATH"] = str(self.database)
+        os.environ.setdefault("DO_NOT_TRACK", "1")
+        return dbtRunner().invoke(command)
+
+    def build(
+        self,
+        vars: Mapping[str, Any] | None = None,
+        select: str | None = None,
+        extra: Sequence[str] = (),
+    ) -> dbtRunnerResult:
+        """`dbt build` (or `dbt build -s select`); fails the test on any error."""
+        args = ["build", *(["--select", select] if select else []), *extra]
+        result = self.invoke(args, vars)
+        if not result.success:
+            raise AssertionError(f"dbt {' '.join(args)} failed: {describe_failures(result)}")
+        return result
+
+    def query(self, sql: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with duckdb.connect(str(self.database)) as connection:
+            cursor = connection.execute(sql, list(parameters))
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def table(self, name: str, schema: str = TARGET_SCHEMA) -> list[dict[str, Any]]:
+        return self.query(f'select * from "{schema}"."{name}"')
+
+
+def describe_failures(result: dbtRunnerResult) -> str:
+    """The failing nodes of a dbt result and their messages, or the exception."""
+    if result.exception is not None:
+        return repr(result.exception)
+    failures = [
+        f"{item.node.unique_id}: {item.status} {item.message}"
+        for item in (result.result or [])
+        if str(item.status) in {"error", "fail", "runtime error"}
+    ]
+    return "; ".join(failures) or "no failing node reported"
