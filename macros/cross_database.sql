@@ -77,3 +77,13 @@
 {% macro default__double_type() -%}
     double
 {%- endmacro %}
+
+
+{% macro days_between(start_date, end_date) -%}
+    {#- Whole days from one date to another (end - start). -#}
+    {{ return(adapter.dispatch('days_between', 'lifecycle_segments')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro default__days_between(start_date, end_date) -%}
+    ({{ end_date }} - {{ start_date }})
+{%- endmacro %}

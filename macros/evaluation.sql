@@ -18,7 +18,7 @@
 
 {% macro days_since(timestamp_expression) -%}
     {#- as_of_date minus the local date of a timestamp, in whole days (0 on the same day). -#}
-    {{ dbt.datediff(to_local_date(timestamp_expression), as_of_date(), 'day') }}
+    {{ days_between(to_local_date(timestamp_expression), as_of_date()) }}
 {%- endmacro %}
 
 

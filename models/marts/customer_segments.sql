@@ -4,6 +4,9 @@
     (section 4). Each rule is written here once.
 -#}
 
+{%- set high_potential_pct = var('high_potential_min_pct') -%}
+{%- set frequent_returner_pct = var('frequent_returner_min_return_pct') %}
+
 with
 
 customers as (
@@ -53,7 +56,7 @@ segmented as (
             when not is_new_customer then null
             when
                 orders_count >= 2
-                or {{ percent_at_least('new_customer_rank_offset', 'new_customer_rank_span', var('high_potential_min_pct')) }}
+                or {{ percent_at_least('new_customer_rank_offset', 'new_customer_rank_span', high_potential_pct) }}
                 then 'high_potential'
             when days_since_first_order >= {{ var('one_off_after_days') }} then 'one_off'
             else 'developing'
@@ -62,7 +65,7 @@ segmented as (
             when orders_count = 0 then null
             when
                 orders_with_return >= {{ var('frequent_returner_min_returns') }}
-                and {{ percent_at_least('orders_with_return', 'orders_count', var('frequent_returner_min_return_pct')) }}
+                and {{ percent_at_least('orders_with_return', 'orders_count', frequent_returner_pct) }}
                 then 'frequent_returner'
             when orders_with_return = 0 then 'non_returner'
             else 'occasional_returner'

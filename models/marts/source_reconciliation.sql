@@ -39,13 +39,25 @@ clean_carts as (
 
 clean_counts as (
 
-    select 'customers' as source_table, clean_rows from clean_customers
+    select
+        'customers' as source_table,
+        clean_rows
+    from clean_customers
     union all
-    select 'orders' as source_table, clean_rows from clean_orders
+    select
+        'orders' as source_table,
+        clean_rows
+    from clean_orders
     union all
-    select 'returns' as source_table, clean_rows from clean_returns
+    select
+        'returns' as source_table,
+        clean_rows
+    from clean_returns
     union all
-    select 'carts' as source_table, clean_rows from clean_carts
+    select
+        'carts' as source_table,
+        clean_rows
+    from clean_carts
 
 ),
 

@@ -13,7 +13,10 @@ customers as (
 
 clean_customers as (
 
-    select customer_id, signed_up_at from {{ ref('int_customers_cleaned') }}
+    select
+        customer_id,
+        signed_up_at
+    from {{ ref('int_customers_cleaned') }}
 
 ),
 
@@ -35,7 +38,9 @@ expected as (
 
 missing as (
 
-    select distinct expected.customer_id, 'missing from customer_segments' as problem
+    select distinct
+        expected.customer_id,
+        'missing from customer_segments' as problem
     from expected
     left join customers
         on expected.customer_id = customers.customer_id
@@ -43,11 +48,19 @@ missing as (
 
 ),
 
+distinct_expected as (
+
+    select distinct customer_id from expected
+
+),
+
 extra as (
 
-    select customers.customer_id, 'should not exist' as problem
+    select
+        customers.customer_id,
+        'should not exist' as problem
     from customers
-    left join (select distinct customer_id from expected) as distinct_expected
+    left join distinct_expected
         on customers.customer_id = distinct_expected.customer_id
     where distinct_expected.customer_id is null
 

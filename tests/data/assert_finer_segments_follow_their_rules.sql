@@ -38,14 +38,20 @@ checked as (
         -- new_customer_potential: only new buyers
         case
             when not is_new_customer then new_customer_potential is null
-            when new_customer_potential = 'high_potential' then
-                orders_count >= 2
-                or (new_customers > 1 and (new_customer_rank - 1) * 100 >= {{ var('high_potential_min_pct') }} * (new_customers - 1))
-                or (new_customers = 1 and {{ var('high_potential_min_pct') }} = 0)
-            when new_customer_potential = 'one_off' then
-                orders_count = 1 and days_since_first_order >= {{ var('one_off_after_days') }}
-            when new_customer_potential = 'developing' then
-                orders_count = 1 and days_since_first_order < {{ var('one_off_after_days') }}
+            when new_customer_potential = 'high_potential'
+                then
+                    orders_count >= 2
+                    or (
+                        new_customers > 1
+                        and (new_customer_rank - 1) * 100 >= {{ var('high_potential_min_pct') }} * (new_customers - 1)
+                    )
+                    or (new_customers = 1 and {{ var('high_potential_min_pct') }} = 0)
+            when new_customer_potential = 'one_off'
+                then
+                    orders_count = 1 and days_since_first_order >= {{ var('one_off_after_days') }}
+            when new_customer_potential = 'developing'
+                then
+                    orders_count = 1 and days_since_first_order < {{ var('one_off_after_days') }}
             else false
         end as potential_ok,
         -- return_behavior, first_order_basket, value_tier: buyers only
@@ -53,16 +59,19 @@ checked as (
             when orders_count = 0 then return_behavior is null and first_order_basket is null and value_tier is null
             else
                 case return_behavior
-                    when 'frequent_returner' then
-                        orders_with_return >= {{ var('frequent_returner_min_returns') }}
-                        and orders_with_return * 100 >= {{ var('frequent_returner_min_return_pct') }} * orders_count
-                    when 'non_returner' then orders_with_return = 0
-                    when 'occasional_returner' then
-                        orders_with_return > 0
-                        and not (
+                    when 'frequent_returner'
+                        then
                             orders_with_return >= {{ var('frequent_returner_min_returns') }}
                             and orders_with_return * 100 >= {{ var('frequent_returner_min_return_pct') }} * orders_count
-                        )
+                    when 'non_returner' then orders_with_return = 0
+                    when 'occasional_returner'
+                        then
+                            orders_with_return > 0
+                            and not (
+                                orders_with_return >= {{ var('frequent_returner_min_returns') }}
+                                and orders_with_return * 100
+                                >= {{ var('frequent_returner_min_return_pct') }} * orders_count
+                            )
                     else false
                 end
                 and case first_order_basket
@@ -71,21 +80,28 @@ checked as (
                     else false
                 end
                 and case value_tier
-                    when 'high' then (buyer_rank - 1) * 100 >= {{ var('value_tier_high_min_pct') }} * greatest(buyers - 1, 1)
-                    when 'medium' then
-                        (buyer_rank - 1) * 100 >= {{ var('value_tier_medium_min_pct') }} * greatest(buyers - 1, 1)
-                        and (buyer_rank - 1) * 100 < {{ var('value_tier_high_min_pct') }} * greatest(buyers - 1, 1)
-                    when 'low' then (buyer_rank - 1) * 100 < {{ var('value_tier_medium_min_pct') }} * greatest(buyers - 1, 1)
+                    when
+                        'high'
+                        then (buyer_rank - 1) * 100 >= {{ var('value_tier_high_min_pct') }} * greatest(buyers - 1, 1)
+                    when 'medium'
+                        then
+                            (buyer_rank - 1) * 100 >= {{ var('value_tier_medium_min_pct') }} * greatest(buyers - 1, 1)
+                            and (buyer_rank - 1) * 100 < {{ var('value_tier_high_min_pct') }} * greatest(buyers - 1, 1)
+                    when
+                        'low'
+                        then (buyer_rank - 1) * 100 < {{ var('value_tier_medium_min_pct') }} * greatest(buyers - 1, 1)
                     else false
                 end
         end as buyer_segments_ok,
         -- churn_type: lapsed buyers only
         case
             when lifecycle_segment not in ('lapsed_one_time_buyer', 'lapsed_repeat_buyer') then churn_type is null
-            when churn_type = 'late_churn' then
-                orders_count >= 2 and tenure_days >= {{ var('late_churn_min_tenure_days') }}
-            when churn_type = 'fast_churn' then
-                orders_count = 1 or tenure_days < {{ var('late_churn_min_tenure_days') }}
+            when churn_type = 'late_churn'
+                then
+                    orders_count >= 2 and tenure_days >= {{ var('late_churn_min_tenure_days') }}
+            when churn_type = 'fast_churn'
+                then
+                    orders_count = 1 or tenure_days < {{ var('late_churn_min_tenure_days') }}
             else false
         end as churn_ok,
         -- cart abandoners and their counts agree

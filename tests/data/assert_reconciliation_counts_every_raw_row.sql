@@ -4,19 +4,34 @@ with
 
 raw_counts as (
 
-    select 'customers' as source_table, count(*) as raw_rows from {{ source('shop', 'customers') }}
+    select
+        'customers' as source_table,
+        count(*) as raw_rows
+    from {{ source('shop', 'customers') }}
     union all
-    select 'orders' as source_table, count(*) as raw_rows from {{ source('shop', 'orders') }}
+    select
+        'orders' as source_table,
+        count(*) as raw_rows
+    from {{ source('shop', 'orders') }}
     union all
-    select 'returns' as source_table, count(*) as raw_rows from {{ source('shop', 'returns') }}
+    select
+        'returns' as source_table,
+        count(*) as raw_rows
+    from {{ source('shop', 'returns') }}
     union all
-    select 'carts' as source_table, count(*) as raw_rows from {{ source('shop', 'carts') }}
+    select
+        'carts' as source_table,
+        count(*) as raw_rows
+    from {{ source('shop', 'carts') }}
 
 ),
 
 reconciliation as (
 
-    select source_table, raw_rows from {{ ref('source_reconciliation') }}
+    select
+        source_table,
+        raw_rows
+    from {{ ref('source_reconciliation') }}
 
 )
 

@@ -28,16 +28,40 @@ carts as (
 
 unioned as (
 
-    select 'customers' as source_table, customer_id as record_key, version_number, is_superseded, rejection_reason, _loaded_at
+    select
+        'customers' as source_table,
+        customer_id as record_key,
+        version_number,
+        is_superseded,
+        rejection_reason,
+        _loaded_at
     from customers
     union all
-    select 'orders' as source_table, order_id as record_key, version_number, is_superseded, rejection_reason, _loaded_at
+    select
+        'orders' as source_table,
+        order_id as record_key,
+        version_number,
+        is_superseded,
+        rejection_reason,
+        _loaded_at
     from orders
     union all
-    select 'returns' as source_table, return_id as record_key, version_number, is_superseded, rejection_reason, _loaded_at
+    select
+        'returns' as source_table,
+        return_id as record_key,
+        version_number,
+        is_superseded,
+        rejection_reason,
+        _loaded_at
     from returns
     union all
-    select 'carts' as source_table, cart_id as record_key, version_number, is_superseded, rejection_reason, _loaded_at
+    select
+        'carts' as source_table,
+        cart_id as record_key,
+        version_number,
+        is_superseded,
+        rejection_reason,
+        _loaded_at
     from carts
 
 ),

@@ -18,24 +18,34 @@ buyers as (
 
 ),
 
+carts_with_age as (
+
+    select
+        *,
+        {{ days_since('created_at') }} as days_since_created
+
+    from carts
+
+),
+
 abandoned as (
 
     select
-        carts.cart_id,
-        carts.customer_id,
-        carts.cart_value,
-        carts.created_at
+        carts_with_age.cart_id,
+        carts_with_age.customer_id,
+        carts_with_age.cart_value,
+        carts_with_age.created_at
 
-    from carts
+    from carts_with_age
     left join buyers
-        on carts.customer_id = buyers.customer_id
+        on carts_with_age.customer_id = buyers.customer_id
     where
-        carts.customer_id is not null
-        and carts.items_quantity >= 1
-        and carts.converted_order_id is null
-        and {{ days_since('carts.created_at') }} between 0 and {{ var('cart_abandonment_window_days') }} - 1
+        carts_with_age.customer_id is not null
+        and carts_with_age.items_quantity >= 1
+        and carts_with_age.converted_order_id is null
+        and carts_with_age.days_since_created between 0 and {{ var('cart_abandonment_window_days') }} - 1
         -- no valid order at or after the cart: the customer's last one is before it
-        and (buyers.last_order_at is null or buyers.last_order_at < carts.created_at)
+        and (buyers.last_order_at is null or buyers.last_order_at < carts_with_age.created_at)
 
 )
 

@@ -52,6 +52,17 @@ joined as (
 
 ),
 
+with_local_dates as (
+
+    select
+        *,
+        {{ to_local_date('first_order_at') }} as first_order_date,
+        {{ to_local_date('last_order_at') }} as last_order_date
+
+    from joined
+
+),
+
 with_days as (
 
     select
@@ -59,11 +70,11 @@ with_days as (
         {{ days_since('signed_up_at') }} as days_since_signed_up,
         {{ days_since('first_order_at') }} as days_since_first_order,
         {{ days_since('last_order_at') }} as days_since_last_order,
-        {{ dbt.datediff(to_local_date('first_order_at'), to_local_date('last_order_at'), 'day') }} as tenure_days,
+        {{ days_between('first_order_date', 'last_order_date') }} as tenure_days,
         cast(orders_with_return as {{ double_type() }}) / nullif(orders_count, 0) as return_rate,
         cast(gross_revenue as {{ double_type() }}) / nullif(orders_count, 0) as avg_order_value
 
-    from joined
+    from with_local_dates
 
 )
 

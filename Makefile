@@ -1,0 +1,55 @@
+# Quick start: `make demo` (build on the embedded DuckDB with sample data and
+# print the segment summary), then `make test` (every check).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DBT := $(BIN)/dbt
+PROFILES := --profiles-dir profiles
+
+DEMO_DB := warehouse/demo.duckdb
+TEST_DB := warehouse/test.duckdb
+DEMO_VARS := {raw_schema: demo_raw, as_of_date: "2026-06-30"}
+
+export DO_NOT_TRACK := 1
+
+.PHONY: setup demo demo-data test lint parse build-test pytest test-deep clean
+
+setup: $(VENV)/.installed ## create .venv from the pinned requirements (no-op when up to date)
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+demo-data: setup ## load the bundled sample data into its own schema (demo_raw)
+	$(BIN)/python -m tools.demo_data --database $(DEMO_DB) --schema demo_raw
+
+demo: demo-data ## build on the embedded DuckDB and print the segment summary
+	SEGMENTS_DUCKDB_PATH=$(DEMO_DB) $(DBT) build $(PROFILES) --vars '$(DEMO_VARS)'
+	$(BIN)/python -m tools.summary --database $(DEMO_DB)
+
+test: lint parse build-test pytest ## every check
+
+lint: setup ## sqlfluff (dbt templater) on every model and data test, ruff on Python
+	$(BIN)/ruff check tools tests
+	$(BIN)/ruff format --check tools tests
+	$(BIN)/python -m tools.demo_data --database $(TEST_DB) --schema demo_raw --quiet
+	SEGMENTS_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models tests/data
+
+parse: setup ## dbt parse must print no deprecation or other warning
+	$(BIN)/python -m tools.check_parse
+
+build-test: setup ## dbt build on the demo data: every model, unit test and data test
+	$(BIN)/python -m tools.demo_data --database $(TEST_DB) --schema demo_raw --quiet
+	SEGMENTS_DUCKDB_PATH=$(TEST_DB) $(DBT) build $(PROFILES) --vars '$(DEMO_VARS)'
+
+pytest: setup ## pytest: whole builds on generated data, differential tests, settings, manifest
+	$(BIN)/pytest -q
+
+test-deep: setup ## the differential suite on thousands of customers over several seeds
+	SEGMENTS_TEST_PROFILE=deep $(BIN)/pytest -q
+
+clean:
+	rm -rf target logs warehouse dbt_packages
