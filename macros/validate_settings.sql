@@ -24,7 +24,7 @@
             ('max_rejected_pct', 0, 100),
         ] -%}
         {%- for name, minimum, maximum in whole_number_ranges -%}
-            {%- set allowed = 'a whole number from ' ~ minimum ~ (' to ' ~ maximum if maximum is not none else ' up') -%}
+            {%- set allowed = 'a whole number ' ~ ('from ' ~ minimum ~ ' to ' ~ maximum if maximum is not none else minimum ~ ' or more') -%}
             {%- set value = var(name) -%}
             {%- if not _is_whole_number(value) -%}
                 {%- do problems.append(name ~ ' = ' ~ value ~ ': must be ' ~ allowed) -%}
@@ -40,12 +40,15 @@
         {%- endif -%}
 
         {%- set timezone = var('reporting_timezone') -%}
-        {%- if timezone not in modules.pytz.all_timezones -%}
+        {%- set timezone_is_valid = timezone is string and timezone in modules.pytz.all_timezones -%}
+        {%- if not timezone_is_valid -%}
             {%- do problems.append('reporting_timezone = ' ~ timezone ~ ': must be an IANA time zone name such as UTC or Europe/Madrid') -%}
-        {%- else -%}
-            {%- set as_of = get_as_of_date() -%}
+        {%- endif -%}
+        {%- set configured_as_of = var('as_of_date') -%}
+        {%- if configured_as_of is not none and configured_as_of | string | trim != '' -%}
+            {%- set as_of = configured_as_of | string | trim -%}
             {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', as_of) or _parse_date(as_of) is none -%}
-                {%- do problems.append('as_of_date = ' ~ var('as_of_date') ~ ': must be a date written YYYY-MM-DD, or null for today in reporting_timezone') -%}
+                {%- do problems.append('as_of_date = ' ~ configured_as_of ~ ': must be a date written YYYY-MM-DD (from 0001-01-01 to 9998-12-31), or null for today in reporting_timezone') -%}
             {%- endif -%}
         {%- endif -%}
 

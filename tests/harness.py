@@ -23,7 +23,13 @@ TARGET_SCHEMA = "analytics"
 
 # The raw column contract of SEGMENTS.md section 1, in order.
 RAW_TABLE_COLUMNS: dict[str, list[str]] = {
-    "customers": ["customer_id", "email", "signed_up_at", "accepts_marketing", "_loaded_at"],
+    "customers": [
+        "customer_id",
+        "email",
+        "signed_up_at",
+        "accepts_marketing",
+        "_loaded_at",
+    ],
     "orders": [
         "order_id",
         "customer_id",
@@ -76,8 +82,7 @@ def load_raw_tables(
         for table, columns in RAW_TABLE_COLUMNS.items():
             types = column_types.get(table, {})
             definition = ", ".join(
-                f'"{column}" {types.get(column, default_column_type(column))}'
-                for column in columns
+                f'"{column}" {types.get(column, default_column_type(column))}' for column in columns
             )
             connection.execute(f'create or replace table "{schema}"."{table}" ({definition})')
             rows = [tuple(row.get(column) for column in columns) for row in tables.get(table, [])]

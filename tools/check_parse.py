@@ -44,9 +44,7 @@ def main() -> int:
         )
     output = completed.stdout + completed.stderr
     warnings = [
-        line
-        for line in output.splitlines()
-        if "warn" in line.lower() or "deprecat" in line.lower()
+        line for line in output.splitlines() if "warn" in line.lower() or "deprecat" in line.lower()
     ]
     if completed.returncode != 0 or warnings:
         print(output)

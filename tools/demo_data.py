@@ -303,9 +303,7 @@ class _Builder:
         self.order_times[order_id] = effective
         total_text = f"{total:.2f}"
         if rng.random() < 0.03:
-            total_text = (
-                f"{total:.0f}" if total == total.to_integral() else f" {total_text} "
-            )
+            total_text = f"{total:.0f}" if total == total.to_integral() else f" {total_text} "
         self.rows["orders"].append(
             _Row(
                 values={
@@ -465,9 +463,7 @@ def _timestamp_text(rng: random.Random, at: datetime) -> tuple[str, datetime]:
 
 
 def _item_prices(rng: random.Random, items: int) -> Decimal:
-    total = sum(
-        min(max(rng.lognormvariate(3.3, 0.6), 4.0), 400.0) for _ in range(items)
-    )
+    total = sum(min(max(rng.lognormvariate(3.3, 0.6), 4.0), 400.0) for _ in range(items))
     return Decimal(f"{total:.2f}")
 
 
@@ -475,9 +471,7 @@ def _items(rng: random.Random) -> int:
     return rng.choices((1, 2, 3, 4, 5, 6, 8), weights=(52, 24, 11, 6, 4, 2, 1))[0]
 
 
-def _refund(
-    rng: random.Random, total: Decimal, items: int, quantity: int
-) -> Decimal | None:
+def _refund(rng: random.Random, total: Decimal, items: int, quantity: int) -> Decimal | None:
     share = total * quantity / items
     roll = rng.random()
     if roll < 0.12:
@@ -498,9 +492,7 @@ def _random_buyer_orders(
     """Orders, returns and converted carts of one random buyer."""
     rng = builder.rng
     end = builder.end_of_as_of()
-    target = rng.choices(
-        range(1, 13), weights=(55, 17, 9, 6, 4, 3, 2, 1.5, 1, 0.8, 0.5, 0.5)
-    )[0]
+    target = rng.choices(range(1, 13), weights=(55, 17, 9, 6, 4, 3, 2, 1.5, 1, 0.8, 0.5, 0.5))[0]
     mean_gap_days = rng.uniform(12, 130)
     return_propensity = rng.choices((0.03, 0.15, 0.5), weights=(55, 30, 15))[0]
     at = first_at
@@ -511,9 +503,7 @@ def _random_buyer_orders(
         _random_order(builder, customer_id, at, return_propensity)
         if at >= end:
             break
-        at += timedelta(
-            days=rng.expovariate(1 / mean_gap_days), hours=rng.uniform(1, 30)
-        )
+        at += timedelta(days=rng.expovariate(1 / mean_gap_days), hours=rng.uniform(1, 30))
 
 
 def _random_order(
@@ -525,11 +515,7 @@ def _random_order(
     if rng.random() < 0.005:
         total = Decimal("0.00")  # a free replacement order
     is_other = rng.random() < 0.06
-    status = (
-        _weighted(rng, _OTHER_STATUSES)
-        if is_other
-        else _weighted(rng, _COMPLETED_STATUSES)
-    )
+    status = _weighted(rng, _OTHER_STATUSES) if is_other else _weighted(rng, _COMPLETED_STATUSES)
     order_id, effective = builder.add_order(customer_id, at, items, total, status)
     if rng.random() < 0.7:
         cart_at = effective - timedelta(minutes=rng.randint(3, 240))
@@ -539,9 +525,7 @@ def _random_order(
     if normalized in {"cancelled", "canceled", "fraud", "test", "failed", "pending"}:
         return
     if normalized == "refunded" or rng.random() < return_propensity:
-        _random_returns(
-            builder, order_id, effective, items, total, full=normalized == "refunded"
-        )
+        _random_returns(builder, order_id, effective, items, total, full=normalized == "refunded")
 
 
 def _random_returns(
@@ -564,9 +548,7 @@ def _random_returns(
     returned_at = ordered_at
     for quantity in quantities:
         returned_at += timedelta(days=rng.uniform(1, 25))
-        builder.add_return(
-            order_id, returned_at, quantity, _refund(rng, total, items, quantity)
-        )
+        builder.add_return(order_id, returned_at, quantity, _refund(rng, total, items, quantity))
 
 
 def _random_abandoned_carts(
@@ -578,11 +560,7 @@ def _random_abandoned_carts(
     for _ in range(count):
         at = since + timedelta(seconds=rng.uniform(0, span))
         items = rng.choices((0, 1, 2, 3, 4), weights=(4, 50, 25, 13, 8))[0]
-        value = (
-            None
-            if rng.random() < 0.02
-            else round(float(_item_prices(rng, max(items, 1))), 2)
-        )
+        value = None if rng.random() < 0.02 else round(float(_item_prices(rng, max(items, 1))), 2)
         if items == 0:
             value = 0.0
         builder.add_cart(customer_id, at, items, value, None)
@@ -634,21 +612,13 @@ class _Archetype:
 
 _ARCHETYPES: tuple[_Archetype, ...] = (
     _Archetype("new sign-up, no order", (5, 10)),
-    _Archetype(
-        "new sign-up with a fresh abandoned cart", (12, 9), carts=((1, 20, 2, 59.0),)
-    ),
+    _Archetype("new sign-up with a fresh abandoned cart", (12, 9), carts=((1, 20, 2, 59.0),)),
     _Archetype("dormant sign-up", (400, 14)),
     _Archetype("sign-up date unknown", None),
     _Archetype("only a future order", (200, 11), orders=((-5, 10, 1, "25.00"),)),
-    _Archetype(
-        "recent first order, developing", (20, 9), orders=((10, 12, 1, "14.90"),)
-    ),
-    _Archetype(
-        "first order 60 days ago, one-off", (70, 9), orders=((60, 15, 1, "12.50"),)
-    ),
-    _Archetype(
-        "big first basket, high potential", (45, 8), orders=((40, 19, 4, "899.00"),)
-    ),
+    _Archetype("recent first order, developing", (20, 9), orders=((10, 12, 1, "14.90"),)),
+    _Archetype("first order 60 days ago, one-off", (70, 9), orders=((60, 15, 1, "12.50"),)),
+    _Archetype("big first basket, high potential", (45, 8), orders=((40, 19, 4, "899.00"),)),
     _Archetype(
         "second order soon, high potential",
         (55, 10),
@@ -696,9 +666,7 @@ _ARCHETYPES: tuple[_Archetype, ...] = (
     _Archetype(
         "three returns in ten orders (exactly 30 %)",
         (370, 9),
-        orders=tuple(
-            (360 - 35 * i, 15, 1 + i % 3, f"{40 + 3 * i}.00") for i in range(10)
-        ),
+        orders=tuple((360 - 35 * i, 15, 1 + i % 3, f"{40 + 3 * i}.00") for i in range(10)),
         returns_on=(1, 4, 7),
     ),
     _Archetype(
@@ -725,9 +693,7 @@ _ARCHETYPES: tuple[_Archetype, ...] = (
         orders=((320, 12, 2, "66.00"), (150, 13, 1, "19.00")),
         carts=((6, 23, 3, 99.0),),
     ),
-    _Archetype(
-        "recorded sign-up after its order", (-10, 9), orders=((20, 12, 1, "22.00"),)
-    ),
+    _Archetype("recorded sign-up after its order", (-10, 9), orders=((20, 12, 1, "22.00"),)),
     _Archetype("sign-up after as_of, nothing else", (-3, 9)),
 )
 
@@ -753,9 +719,7 @@ def _add_archetype(builder: _Builder, customer_id: str, archetype: _Archetype) -
 # ---- messiness ------------------------------------------------------------
 
 
-def _corrupt(
-    builder: _Builder, table: str, reason: str, values: dict[str, Any]
-) -> None:
+def _corrupt(builder: _Builder, table: str, reason: str, values: dict[str, Any]) -> None:
     """Change ``values`` in place so that the first failing check is ``reason``."""
     rng = builder.rng
     key_column = KEY_COLUMNS[table]
@@ -799,18 +763,14 @@ def _corrupt(
         values["order_id"] = rng.choice(choices)
     elif reason == "returned before order":
         order_at = builder.order_times[str(values["order_id"]).strip()]
-        values["returned_at"] = order_at - timedelta(
-            minutes=rng.randint(30, 4 * 24 * 60)
-        )
+        values["returned_at"] = order_at - timedelta(minutes=rng.randint(30, 4 * 24 * 60))
     else:  # pragma: no cover - guarded by PLANTED_REJECT_REASONS
         raise ValueError(f"cannot plant {reason!r} in {table}")
 
 
 def _impossible_date(rng: random.Random, as_of: date) -> str:
     year = as_of.year - rng.randint(0, 1)
-    return rng.choice(
-        (f"{year}-02-30 10:15:00", f"{year}-13-05", f"{year}-04-31T08:00:00Z")
-    )
+    return rng.choice((f"{year}-02-30 10:15:00", f"{year}-13-05", f"{year}-04-31T08:00:00Z"))
 
 
 def _pool(builder: _Builder, table: str) -> list[_Row]:
@@ -818,11 +778,7 @@ def _pool(builder: _Builder, table: str) -> list[_Row]:
     rows = [row for row in builder.rows[table] if not row.protected and not row.touched]
     if table == "orders":
         # an order with returns stays clean: its returns would be rejected too
-        rows = [
-            row
-            for row in rows
-            if _key(row, "orders") not in builder.orders_with_returns
-        ]
+        rows = [row for row in rows if _key(row, "orders") not in builder.orders_with_returns]
     builder.rng.shuffle(rows)
     return rows
 
@@ -929,25 +885,16 @@ def _plant_duplicates(builder: _Builder, table: str) -> None:
             copy = _Row(dict(row.values), touched=True)
             loaded_at: datetime = row.values["_loaded_at"]
             if kind == "older bad version, fixed later":
-                copy.values["_loaded_at"] = loaded_at - timedelta(
-                    hours=rng.randint(1, 72)
-                )
+                copy.values["_loaded_at"] = loaded_at - timedelta(hours=rng.randint(1, 72))
                 reason = rng.choice(fixable)
-                if (
-                    reason == "returned before order"
-                    and copy.values["order_id"] is None
-                ):
+                if reason == "returned before order" and copy.values["order_id"] is None:
                     reason = "negative refund_amount"
                 _corrupt(builder, table, reason, copy.values)
             elif kind == "older outdated version":
-                copy.values["_loaded_at"] = loaded_at - timedelta(
-                    hours=rng.randint(1, 72)
-                )
+                copy.values["_loaded_at"] = loaded_at - timedelta(hours=rng.randint(1, 72))
                 _legit_update(builder, table, copy.values)
             elif kind == "newer identical redelivery":
-                copy.values["_loaded_at"] = loaded_at + timedelta(
-                    days=rng.randint(1, 30)
-                )
+                copy.values["_loaded_at"] = loaded_at + timedelta(days=rng.randint(1, 30))
                 key = _key(row, table)
                 if key is not None and rng.random() < 0.2:
                     copy.values[KEY_COLUMNS[table]] = f" {key} "
@@ -1115,8 +1062,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\n{'table':<10} {'raw rows':>9} {'to reject':>10} {'superseded':>11}")
     for table, rows in demo.tables.items():
         print(
-            f"{table:<10} {len(rows):>9,} {rejected[table]:>10,} "
-            f"{demo.superseded_rows[table]:>11,}"
+            f"{table:<10} {len(rows):>9,} {rejected[table]:>10,} {demo.superseded_rows[table]:>11,}"
         )
     total = sum(len(rows) for rows in demo.tables.values())
     elapsed = timer.perf_counter() - started

@@ -61,20 +61,15 @@ def _relation(schema: str, table: str) -> str:
     return f"{_quote(schema)}.{_quote(table)}"
 
 
-def table_exists(
-    connection: duckdb.DuckDBPyConnection, schema: str, table: str
-) -> bool:
+def table_exists(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     row = connection.execute(
-        "select count(*) from information_schema.tables"
-        " where table_schema = ? and table_name = ?",
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
         [schema, table],
     ).fetchone()
     return row is not None and row[0] > 0
 
 
-def table_columns(
-    connection: duckdb.DuckDBPyConnection, schema: str, table: str
-) -> list[str]:
+def table_columns(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
     rows = connection.execute(
         "select column_name from information_schema.columns"
         " where table_schema = ? and table_name = ? order by ordinal_position",
@@ -83,9 +78,7 @@ def table_columns(
     return [str(name) for (name,) in rows]
 
 
-def load_definitions(
-    connection: duckdb.DuckDBPyConnection, schema: str
-) -> list[Definition]:
+def load_definitions(connection: duckdb.DuckDBPyConnection, schema: str) -> list[Definition]:
     """The seed's rows in file order (DuckDB keeps a seed's insertion order)."""
     query = (
         "select segment_column, cast(segment_value as varchar), display_name"
@@ -137,9 +130,7 @@ def _share(part: int, whole: int) -> str:
     return f"{100 * part / whole:5.1f}%" if whole else "    -"
 
 
-def format_segment(
-    column: str, counts: Sequence[SegmentCount], total: int
-) -> list[str]:
+def format_segment(column: str, counts: Sequence[SegmentCount], total: int) -> list[str]:
     lines = [
         f"{column}",
         f"  {'value':<24} {'customers':>9} {'share':>6}  display name",
@@ -158,9 +149,7 @@ def format_segment(
     return lines
 
 
-def format_reconciliation(
-    connection: duckdb.DuckDBPyConnection, schema: str
-) -> list[str]:
+def format_reconciliation(connection: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
     if not table_exists(connection, schema, "source_reconciliation"):
         return [f"source reconciliation: {schema}.source_reconciliation not built"]
     rows = connection.execute(
@@ -190,20 +179,19 @@ def format_reconciliation(
         if reasons:
             lines.append("rejected rows by reason")
             lines.extend(
-                f"  {table:<12} {reason:<32} {count:>6,}"
-                for table, reason, count in reasons
+                f"  {table:<12} {reason:<32} {count:>6,}" for table, reason, count in reasons
             )
     return lines
 
 
-def summarize(database: str | Path, schema: str = DEFAULT_SCHEMA) -> list[str]:
+def summarize(
+    database: str | Path, schema: str = DEFAULT_SCHEMA, read_only: bool = True
+) -> list[str]:
     """The summary's lines; raises LookupError when a required table is missing."""
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with duckdb.connect(str(database), read_only=read_only) as connection:
         for table in ("customer_segments", "segment_definitions"):
             if not table_exists(connection, schema, table):
-                raise LookupError(
-                    f"{schema}.{table} not found in {database}: run dbt build first"
-                )
+                raise LookupError(f"{schema}.{table} not found in {database}: run dbt build first")
         definitions = load_definitions(connection, schema)
         available = set(table_columns(connection, schema, "customer_segments"))
         total_row = connection.execute(
@@ -211,19 +199,13 @@ def summarize(database: str | Path, schema: str = DEFAULT_SCHEMA) -> list[str]:
             f" from {_relation(schema, 'customer_segments')}"
         ).fetchone()
         total, first_as_of, last_as_of = total_row if total_row else (0, None, None)
-        as_of = (
-            str(first_as_of)
-            if first_as_of == last_as_of
-            else f"{first_as_of} .. {last_as_of}"
-        )
+        as_of = str(first_as_of) if first_as_of == last_as_of else f"{first_as_of} .. {last_as_of}"
         lines = [
             f"customer segments in {schema}.customer_segments ({database})",
             f"as_of_date: {as_of}    customers: {total:,}",
             "",
         ]
-        defined_columns = list(
-            dict.fromkeys(item.segment_column for item in definitions)
-        )
+        defined_columns = list(dict.fromkeys(item.segment_column for item in definitions))
         columns = [
             *SEGMENT_COLUMNS,
             *(c for c in defined_columns if c not in SEGMENT_COLUMNS),
@@ -232,9 +214,7 @@ def summarize(database: str | Path, schema: str = DEFAULT_SCHEMA) -> list[str]:
             if column not in available:
                 lines.extend([f"{column}", "  column not in customer_segments", ""])
                 continue
-            column_definitions = [
-                item for item in definitions if item.segment_column == column
-            ]
+            column_definitions = [item for item in definitions if item.segment_column == column]
             counts = count_segment(connection, schema, column, column_definitions)
             lines.extend([*format_segment(column, counts, total), ""])
         lines.extend(format_reconciliation(connection, schema))
@@ -247,9 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Print customers per segment from a built DuckDB warehouse.",
     )
     parser.add_argument("--database", required=True, help="DuckDB file built by dbt")
-    parser.add_argument(
-        "--schema", default=DEFAULT_SCHEMA, help=f"default: {DEFAULT_SCHEMA}"
-    )
+    parser.add_argument("--schema", default=DEFAULT_SCHEMA, help=f"default: {DEFAULT_SCHEMA}")
     args = parser.parse_args(argv)
     if not Path(args.database).is_file():
         print(f"error: database {args.database} does not exist", file=sys.stderr)

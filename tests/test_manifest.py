@@ -1,0 +1,129 @@
+"""Checks on the parsed project in place of dbt-project-evaluator (which cannot
+be installed here): layering, naming, docs, tested grains, sources, contracts."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.harness import DbtProject
+
+LAYERS = {"staging": 0, "intermediate": 1, "marts": 2}
+GRAIN_TESTS = {"unique", "unique_combination_of_columns"}
+
+
+@pytest.fixture(scope="module")
+def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    workdir = tmp_path_factory.mktemp("manifest")
+    project = DbtProject(database=workdir / "parse.duckdb", target_path=workdir / "target")
+    result = project.invoke(["parse", "--no-partial-parse"])
+    assert result.success, result.exception
+    return json.loads((workdir / "target" / "manifest.json").read_text())
+
+
+def _models(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    return [node for node in manifest["nodes"].values() if node["resource_type"] == "model"]
+
+
+def _layer(node: dict[str, Any]) -> str:
+    return Path(node["original_file_path"]).parts[1]
+
+
+def test_models_live_in_their_layer_and_are_named_for_it(manifest: dict[str, Any]) -> None:
+    for node in _models(manifest):
+        layer, name = _layer(node), node["name"]
+        assert layer in LAYERS, node["original_file_path"]
+        if layer == "staging":
+            assert name.startswith("stg_shop__"), name
+        elif layer == "intermediate":
+            # int_<entity>s_<verb>ed[_to_<what>]: one job per model, named for it
+            assert re.fullmatch(r"int_[a-z_]+s_[a-z]+ed(_to_[a-z]+)?", name), name
+        else:
+            assert not name.startswith(("stg_", "int_")), name
+
+
+def test_only_staging_reads_sources_and_nothing_reads_up(manifest: dict[str, Any]) -> None:
+    nodes = manifest["nodes"]
+    for node in _models(manifest):
+        layer = _layer(node)
+        parents = node["depends_on"]["nodes"]
+        sources = [parent for parent in parents if parent.startswith("source.")]
+        assert bool(sources) == (layer == "staging"), node["name"]
+        for parent in parents:
+            parent_node = nodes.get(parent)
+            if parent_node and parent_node["resource_type"] == "model":
+                assert LAYERS[_layer(parent_node)] <= LAYERS[layer], (node["name"], parent)
+
+
+def test_marts_do_not_read_staging(manifest: dict[str, Any]) -> None:
+    for node in _models(manifest):
+        if _layer(node) == "marts":
+            assert not any(".stg_" in parent for parent in node["depends_on"]["nodes"]), node[
+                "name"
+            ]
+
+
+def test_every_model_and_column_is_documented(manifest: dict[str, Any]) -> None:
+    for node in _models(manifest):
+        assert node["description"].strip(), node["name"]
+        assert node["columns"], f"{node['name']} documents no column"
+        for name, column in node["columns"].items():
+            assert column["description"].strip(), f"{node['name']}.{name}"
+
+
+def test_every_model_has_a_tested_grain(manifest: dict[str, Any]) -> None:
+    tested: dict[str, set[str]] = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "test" and "test_metadata" in node:
+            model = node.get("attached_node")
+            if model:
+                tested.setdefault(model, set()).add(node["test_metadata"]["name"])
+    for node in _models(manifest):
+        names = tested.get(node["unique_id"], set())
+        assert names & GRAIN_TESTS, f"{node['name']} has no unique test on its key"
+
+
+def test_keys_are_unique_and_not_null(manifest: dict[str, Any]) -> None:
+    """A `unique` key column is also `not_null`."""
+    by_column: dict[tuple[str, str], set[str]] = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "test" and node.get("column_name"):
+            key = (node["attached_node"], node["column_name"])
+            by_column.setdefault(key, set()).add(node["test_metadata"]["name"])
+    for (model, column), names in by_column.items():
+        if "unique" in names:
+            assert "not_null" in names, f"{model}.{column}"
+
+
+def test_sources_declare_freshness_and_docs(manifest: dict[str, Any]) -> None:
+    assert manifest["sources"]
+    for source in manifest["sources"].values():
+        assert source["loaded_at_field"] == "_loaded_at", source["name"]
+        assert source["freshness"]["error_after"]["count"], source["name"]
+        assert source["description"].strip(), source["name"]
+        for name, column in source["columns"].items():
+            assert column["description"].strip(), f"{source['name']}.{name}"
+
+
+def test_marts_are_tables_with_enforced_contracts(manifest: dict[str, Any]) -> None:
+    marts = [node for node in _models(manifest) if _layer(node) == "marts"]
+    assert {node["name"] for node in marts} >= {
+        "customer_segments",
+        "rejected_rows",
+        "source_reconciliation",
+    }
+    for node in marts:
+        assert node["config"]["materialized"] == "table", node["name"]
+        assert node["config"]["contract"]["enforced"], node["name"]
+        for name, column in node["columns"].items():
+            assert column["data_type"], f"{node['name']}.{name} has no contract type"
+
+
+def test_no_model_overrides_its_folder_materialization(manifest: dict[str, Any]) -> None:
+    expected = {"staging": "view", "intermediate": "view", "marts": "table"}
+    for node in _models(manifest):
+        assert node["config"]["materialized"] == expected[_layer(node)], node["name"]
