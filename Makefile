@@ -53,3 +53,6 @@ test-deep: setup ## the differential suite on thousands of customers over severa
 
 clean:
 	rm -rf target logs warehouse dbt_packages
+
+# Engine, benchmark and report targets live in their own fragments.
+-include make/*.mk
