@@ -1,11 +1,15 @@
 {#- The evaluation date and the day arithmetic of SEGMENTS.md section 2. -#}
 
 {% macro get_as_of_date() %}
-    {#- `as_of_date` as YYYY-MM-DD: the var, or today in `reporting_timezone`. -#}
+    {#-
+        `as_of_date` as YYYY-MM-DD: the var, or the date in `reporting_timezone`
+        when the invocation started (run_started_at, so every model of one run
+        agrees even across midnight).
+    -#}
     {%- set configured = var('as_of_date') -%}
     {%- if configured is none or configured | string | trim == '' -%}
         {%- set timezone = modules.pytz.timezone(var('reporting_timezone')) -%}
-        {{- return(modules.datetime.datetime.now(timezone).strftime('%Y-%m-%d')) -}}
+        {{- return(run_started_at.astimezone(timezone).strftime('%Y-%m-%d')) -}}
     {%- endif -%}
     {{- return(configured | string | trim) -}}
 {% endmacro %}
