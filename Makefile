@@ -27,14 +27,14 @@ demo-data: setup ## load the bundled sample data into its own schema (demo_raw)
 	$(BIN)/python -m tools.demo_data --database $(DEMO_DB) --schema demo_raw
 
 demo: demo-data ## build on the embedded DuckDB and print the segment summary
-	SEGMENTS_DUCKDB_PATH=$(DEMO_DB) $(DBT) build $(PROFILES) --vars '$(DEMO_VARS)'
+	SEGMENTS_DUCKDB_PATH=$(DEMO_DB) $(DBT) build $(PROFILES) --full-refresh --vars '$(DEMO_VARS)'
 	$(BIN)/python -m tools.summary --database $(DEMO_DB)
 
 test: lint parse build-test pytest ## every check
 
 lint: setup ## sqlfluff (dbt templater) on every model and data test, ruff on Python
-	$(BIN)/ruff check tools tests
-	$(BIN)/ruff format --check tools tests
+	$(BIN)/ruff check tools tests bench
+	$(BIN)/ruff format --check tools tests bench
 	$(BIN)/python -m tools.demo_data --database $(TEST_DB) --schema demo_raw --quiet
 	SEGMENTS_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models tests/data
 
@@ -43,7 +43,7 @@ parse: setup ## dbt parse must print no deprecation or other warning
 
 build-test: setup ## dbt build on the demo data: every model, unit test and data test
 	$(BIN)/python -m tools.demo_data --database $(TEST_DB) --schema demo_raw --quiet
-	SEGMENTS_DUCKDB_PATH=$(TEST_DB) $(DBT) build $(PROFILES) --vars '$(DEMO_VARS)'
+	SEGMENTS_DUCKDB_PATH=$(TEST_DB) $(DBT) build $(PROFILES) --full-refresh --vars '$(DEMO_VARS)'
 
 pytest: setup ## pytest: whole builds on generated data, differential tests, settings, manifest
 	$(BIN)/pytest -q
@@ -54,5 +54,7 @@ test-deep: setup ## the differential suite on thousands of customers over severa
 clean:
 	rm -rf target logs warehouse dbt_packages
 
+# The demo data is reloaded (create or replace) before each build, so the
+# incremental models are rebuilt from scratch there (--full-refresh).
 # Engine, benchmark and report targets live in their own fragments.
 -include make/*.mk

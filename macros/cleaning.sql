@@ -73,10 +73,18 @@
 
 
 {% macro clean_whole_number(column_name, column_types) -%}
-    {#- An integer; null when missing, unparseable or fractional (DECISIONLOG D3). -#}
-    {%- set as_decimal = clean_decimal(column_name, column_types) -%}
+    {#-
+        An integer; null when missing, unparseable, fractional or beyond the
+        integer range (DECISIONLOG D3). Read with 18 decimals so that a tiny
+        fraction is not rounded away before the whole-number check.
+    -#}
+    {%- if _column_kind(column_name, column_types) == 'number' -%}
+        {%- set as_decimal = 'cast(' ~ column_name ~ ' as decimal(38, 18))' -%}
+    {%- else -%}
+        {%- set as_decimal = try_cast(clean_text(column_name), 'decimal(38, 18)') -%}
+    {%- endif -%}
     case
-        when {{ as_decimal }} = floor({{ as_decimal }})
+        when {{ as_decimal }} = floor({{ as_decimal }}) and {{ as_decimal }} between -2147483648 and 2147483647
             then cast({{ as_decimal }} as {{ dbt.type_bigint() }})
     end
 {%- endmacro %}
@@ -108,6 +116,12 @@
     -#}
     when is_{{ column_name }}_missing then 'missing {{ column_name }}'
     when {{ column_name }} is null then 'unparseable {{ column_name }}'
+{%- endmacro %}
+
+
+{% macro raw_text(column_name) -%}
+    {#- A raw column as delivered, cast to text: breaks _loaded_at ties (DECISIONLOG D1). -#}
+    cast({{ column_name }} as {{ dbt.type_string() }})
 {%- endmacro %}
 
 

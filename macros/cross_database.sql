@@ -21,6 +21,28 @@
     regexp_matches({{ expression }}, '{{ pattern }}')
 {%- endmacro %}
 
+{% macro postgres__regexp_matches(expression, pattern) -%}
+    ({{ expression }} ~ '{{ pattern }}')
+{%- endmacro %}
+
+{% macro spark__regexp_matches(expression, pattern) -%}
+    {#-
+        Spark string literals read backslash escapes, so each backslash is
+        doubled; and Java's `$` also matches before a final line break, so an
+        end anchor becomes `\z`, the end of input as in RE2 and PostgreSQL.
+    -#}
+    ({{ expression }} rlike '{{ _java_pattern(pattern) | replace('\\', '\\\\') }}')
+{%- endmacro %}
+
+{% macro _java_pattern(pattern) -%}
+    {%- if pattern.endswith('$') and not pattern.endswith('\\$') -%}
+        {{- pattern[:-1] ~ '\\z' -}}
+    {%- else -%}
+        {{- pattern -}}
+    {%- endif -%}
+{%- endmacro %}
+
+
 
 {% macro parse_timestamp_text(text_expression) -%}
     {#- Text to a UTC timestamp: honour an explicit offset, else read as UTC; null if unparseable. -#}
@@ -28,11 +50,19 @@
 {%- endmacro %}
 
 {% macro default__parse_timestamp_text(text_expression) -%}
+    {#- An offset may follow a space, and Z may be lower case: normalise both to +hh:mm first. -#}
+    {%- set normalised = "regexp_replace(regexp_replace(" ~ text_expression
+        ~ ", '\\s+([zZ]|[+-]\\d{2}(:?\\d{2})?)$', '\\1'), '[zZ]$', '+00:00')" -%}
     case
         when {{ regexp_matches(text_expression, '\\d:\\d{2}(:\\d{2}(\\.\\d+)?)?\\s*([zZ]|[+-]\\d{2}(:?\\d{2})?)$') }}
-            then cast({{ try_cast(text_expression, 'timestamptz') }} at time zone 'UTC' as timestamp)
+            then cast({{ try_cast(normalised, 'timestamptz') }} at time zone 'UTC' as timestamp)
         else {{ try_cast(text_expression, 'timestamp') }}
     end
+{%- endmacro %}
+
+{% macro spark__parse_timestamp_text(text_expression) -%}
+    {#- Spark reads an offset itself; text without one is read in the session time zone, UTC (profile). -#}
+    {{ try_cast(text_expression, 'timestamp') }}
 {%- endmacro %}
 
 
@@ -42,6 +72,11 @@
 
 {% macro default__timestamptz_to_utc(expression) -%}
     cast({{ expression }} at time zone 'UTC' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{% macro spark__timestamptz_to_utc(expression) -%}
+    {#- Spark's timestamp is an instant; in the UTC session time zone it reads as UTC. -#}
+    cast({{ expression }} as {{ dbt.type_timestamp() }})
 {%- endmacro %}
 
 
@@ -58,6 +93,14 @@
     {%- endif -%}
 {%- endmacro %}
 
+{% macro spark__to_local_date(timestamp_expression, timezone) -%}
+    {%- if timezone == 'UTC' -%}
+        cast({{ timestamp_expression }} as date)
+    {%- else -%}
+        cast(from_utc_timestamp({{ timestamp_expression }}, '{{ timezone }}') as date)
+    {%- endif -%}
+{%- endmacro %}
+
 
 {% macro try_cast(expression, data_type) -%}
     {#- Cast, or null when the value does not convert (dbt.safe_cast is a plain cast on DuckDB). -#}
@@ -66,6 +109,98 @@
 
 {% macro default__try_cast(expression, data_type) -%}
     try_cast({{ expression }} as {{ data_type }})
+{%- endmacro %}
+
+{% macro postgres__try_cast(expression, data_type) -%}
+    {#-
+        PostgreSQL has no try_cast and a failed cast stops the query, so the
+        text is first checked against the shape and ranges the type accepts
+        (case evaluates its branches in order, so the cast only sees text
+        that passed).
+    -#}
+    {%- set kind = _safe_cast_kind(data_type) -%}
+    {%- if kind == 'decimal' -%}
+        {#- the outer cast keeps the precision and scale, which a case alone drops -#}
+        {%- set precision, scale = _decimal_precision_scale(data_type) -%}
+        cast(case
+            when {{ expression }} ~ '{{ _decimal_text_pattern() }}'
+                then case
+                    when abs(round(cast({{ expression }} as numeric), {{ scale }})) < 1e{{ precision - scale }}
+                        then cast({{ expression }} as {{ data_type }})
+                end
+        end as {{ data_type }})
+    {%- elif kind == 'integer' -%}
+        case
+            when {{ expression }} ~ '^[+-]?\d{1,18}$' then cast({{ expression }} as {{ data_type }})
+        end
+    {%- elif kind == 'timestamp' -%}
+        case
+            when {{ regexp_matches(expression, _iso_timestamp_pattern()) }}
+                then cast(regexp_replace({{ expression }}, '(\.\d{6})\d+', '\1') as {{ data_type }})
+        end
+    {%- else -%}
+        {{ exceptions.raise_compiler_error('try_cast: no safe cast to ' ~ data_type ~ ' on PostgreSQL') }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro spark__try_cast(expression, data_type) -%}
+    {#-
+        Spark has try_cast, but reads more than the other engines (a time of
+        day alone is today, `1_000` is a number): the text must have the same
+        shape as on PostgreSQL. Spark has no timestamptz; its timestamp is one.
+    -#}
+    {%- set kind = _safe_cast_kind(data_type) -%}
+    {%- set spark_type = 'timestamp' if data_type | lower | trim in ('timestamptz', 'timestamp with time zone') else data_type -%}
+    {%- if kind == 'decimal' -%}
+        case
+            when {{ regexp_matches(expression, _decimal_text_pattern()) }}
+                then try_cast({{ expression }} as {{ spark_type }})
+        end
+    {%- elif kind == 'timestamp' -%}
+        case
+            when {{ regexp_matches(expression, _iso_timestamp_pattern()) }}
+                then try_cast(regexp_replace({{ expression }}, '(\\.\\d{6})\\d+', '$1') as {{ spark_type }})
+        end
+    {%- else -%}
+        try_cast({{ expression }} as {{ spark_type }})
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro _safe_cast_kind(data_type) -%}
+    {%- set name = data_type | lower | trim -%}
+    {%- if name.startswith(('decimal', 'numeric')) -%}
+        {{- return('decimal') -}}
+    {%- elif name.startswith(('int', 'bigint', 'smallint')) -%}
+        {{- return('integer') -}}
+    {%- elif name.startswith('timestamp') -%}
+        {{- return('timestamp') -}}
+    {%- else -%}
+        {{- return('other') -}}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro _decimal_precision_scale(data_type) -%}
+    {%- set match = modules.re.search('\\(\\s*(\\d+)\\s*,\\s*(\\d+)\\s*\\)', data_type) -%}
+    {%- if match is none -%}
+        {{ exceptions.raise_compiler_error('try_cast: ' ~ data_type ~ ' needs a precision and scale') }}
+    {%- endif -%}
+    {{- return([match.group(1) | int, match.group(2) | int]) -}}
+{%- endmacro %}
+
+{% macro _decimal_text_pattern() -%}
+    {#- A plain decimal number, optionally with an exponent: what every engine reads alike. -#}
+    ^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?$
+{%- endmacro %}
+
+{% macro _iso_timestamp_pattern() -%}
+    {#-
+        The timestamp text PostgreSQL and Spark read, checked in one match:
+        YYYY-MM-DD (year 0001 on, a day that exists: Feb 29 in leap years
+        only), optionally a time of day after T or a space (hour 0-23, seconds
+        and fraction optional) and then an offset with no space before it (Z,
+        +HH, +HHMM, +HH:MM, up to 15 hours).
+    -#}
+    ^(?!0000)(?:\d{4}-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|1\d|2[0-8])|\d{4}-(?:0?[13-9]|1[0-2])-(?:29|30)|\d{4}-(?:0?[13578]|1[02])-31|(?:\d\d(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-0?2-29)(?:[T ](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-](?:0\d|1[0-5])(?::?[0-5]\d)?)?)?$
 {%- endmacro %}
 
 
@@ -78,6 +213,10 @@
     double
 {%- endmacro %}
 
+{% macro postgres__double_type() -%}
+    double precision
+{%- endmacro %}
+
 
 {% macro days_between(start_date, end_date) -%}
     {#- Whole days from one date to another (end - start). -#}
@@ -86,4 +225,149 @@
 
 {% macro default__days_between(start_date, end_date) -%}
     ({{ end_date }} - {{ start_date }})
+{%- endmacro %}
+
+{% macro spark__days_between(start_date, end_date) -%}
+    {#- date - date is an interval on Spark. -#}
+    datediff({{ end_date }}, {{ start_date }})
+{%- endmacro %}
+
+
+{% macro sha256_hex(expression) -%}
+    {#- The SHA-256 of a text's UTF-8 bytes as 64 lower-case hex digits (ad-platform audiences). -#}
+    {{ return(adapter.dispatch('sha256_hex', 'lifecycle_segments')(expression)) }}
+{%- endmacro %}
+
+{% macro default__sha256_hex(expression) -%}
+    sha256({{ expression }})
+{%- endmacro %}
+
+{% macro postgres__sha256_hex(expression) -%}
+    encode(sha256(convert_to({{ expression }}, 'UTF8')), 'hex')
+{%- endmacro %}
+
+{% macro spark__sha256_hex(expression) -%}
+    sha2({{ expression }}, 256)
+{%- endmacro %}
+
+
+{% macro local_date_start_utc(date_expression) -%}
+    {#- The UTC timestamp at which a local date in `reporting_timezone` begins (inverse of to_local_date). -#}
+    {{ return(adapter.dispatch('local_date_start_utc', 'lifecycle_segments')(date_expression, var('reporting_timezone'))) }}
+{%- endmacro %}
+
+{% macro default__local_date_start_utc(date_expression, timezone) -%}
+    {%- if timezone == 'UTC' -%}
+        cast({{ date_expression }} as {{ dbt.type_timestamp() }})
+    {%- else -%}
+        cast((cast({{ date_expression }} as {{ dbt.type_timestamp() }}) at time zone '{{ timezone }}') at time zone 'UTC' as {{ dbt.type_timestamp() }})
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro spark__local_date_start_utc(date_expression, timezone) -%}
+    {%- if timezone == 'UTC' -%}
+        cast({{ date_expression }} as {{ dbt.type_timestamp() }})
+    {%- else -%}
+        to_utc_timestamp(cast({{ date_expression }} as {{ dbt.type_timestamp() }}), '{{ timezone }}')
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro first_by(values, order_expressions, struct_name='first_row') -%}
+    {#-
+        Aggregate select-list items: for each alias -> expression of `values`
+        (a dict), the expression on the row that sorts first by
+        order_expressions (a list, ascending, none null, no ties on the whole
+        ordering), without a window over every row (issue 4). Read the results
+        with first_by_columns() in the next CTE: on DuckDB they travel as one
+        struct `struct_name`, which is several times cheaper than one
+        arg_min() per value.
+    -#}
+    {{ return(adapter.dispatch('first_by', 'lifecycle_segments')(values, order_expressions, struct_name)) }}
+{%- endmacro %}
+
+{% macro default__first_by(values, order_expressions, struct_name) -%}
+    arg_min(
+        struct_pack(
+            {%- for alias, expression in values.items() %}
+            {{ alias }} := {{ expression }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        ),
+        ({{ order_expressions | join(', ') }})
+    ) as {{ struct_name }}
+{%- endmacro %}
+
+{% macro postgres__first_by(values, order_expressions, struct_name) -%}
+    {%- for alias, expression in values.items() -%}
+        (array_agg({{ expression }} order by {{ order_expressions | join(', ') }}))[1] as {{ alias }}
+        {{- ',' if not loop.last }}
+    {% endfor -%}
+{%- endmacro %}
+
+{% macro spark__first_by(values, order_expressions, struct_name) -%}
+    {%- for alias, expression in values.items() -%}
+        min_by({{ expression }}, struct({{ order_expressions | join(', ') }})) as {{ alias }}
+        {{- ',' if not loop.last }}
+    {% endfor -%}
+{%- endmacro %}
+
+
+{% macro first_by_columns(aliases, struct_name='first_row') -%}
+    {#- The columns first_by() made, by alias (a list), in a select list. -#}
+    {{ return(adapter.dispatch('first_by_columns', 'lifecycle_segments')(aliases, struct_name)) }}
+{%- endmacro %}
+
+{% macro default__first_by_columns(aliases, struct_name) -%}
+    {%- for alias in aliases -%}
+        struct_extract({{ struct_name }}, '{{ alias }}') as {{ alias }}{{ ',' if not loop.last }}
+    {% endfor -%}
+{%- endmacro %}
+
+{% macro postgres__first_by_columns(aliases, struct_name) -%}
+    {{ aliases | join(', ') }}
+{%- endmacro %}
+
+{% macro spark__first_by_columns(aliases, struct_name) -%}
+    {{ aliases | join(', ') }}
+{%- endmacro %}
+
+
+{% macro spark__load_csv_rows(model, agate_table) %}
+    {#-
+        Overrides dbt-spark's seed loader: with the `session` method it quotes
+        each value without escaping it, so a seed text with an apostrophe
+        breaks the insert. This one writes escaped literals instead.
+    -#}
+    {%- set column_override = model['config'].get('column_types', {}) -%}
+    {%- set statements = [] -%}
+    {%- for chunk in agate_table.rows | batch(get_batch_size()) -%}
+        {%- set sql -%}
+            insert into {{ this.render() }} values
+            {% for row in chunk -%}
+                (
+                {%- for col_name in agate_table.column_names -%}
+                    {%- set type = column_override.get(col_name, adapter.convert_type(agate_table, loop.index0)) -%}
+                    cast({{ _spark_literal(row[loop.index0]) }} as {{ type }}){{ ', ' if not loop.last }}
+                {%- endfor -%}
+                ){{ ',' if not loop.last }}
+            {% endfor %}
+        {%- endset -%}
+        {%- do adapter.add_query(sql, abridge_sql_log=True) -%}
+        {%- if loop.first -%}
+            {%- do statements.append(sql) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(statements[0]) }}
+{% endmacro %}
+
+{% macro _spark_literal(value) -%}
+    {%- if value is none -%}
+        null
+    {%- elif value is boolean -%}
+        {{ 'true' if value else 'false' }}
+    {%- elif value is number -%}
+        {{ value }}
+    {%- else -%}
+        '{{ value | string | replace('\\', '\\\\') | replace("'", "\\'") }}'
+    {%- endif -%}
 {%- endmacro %}

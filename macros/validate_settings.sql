@@ -52,6 +52,20 @@
             {%- endif -%}
         {%- endif -%}
 
+        {%- set configured_history_start = var('history_start_date', none) -%}
+        {%- if configured_history_start is not none and configured_history_start | string | trim != '' -%}
+            {%- set history_start = configured_history_start | string | trim -%}
+            {%- set as_of_text = get_as_of_date() -%}
+            {%- set history_start_day = _parse_date(history_start) if modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', history_start) else none -%}
+            {%- set as_of_day = _parse_date(as_of_text) if modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', as_of_text) else none -%}
+            {%- if history_start_day is none or (as_of_day is not none and history_start_day > as_of_day) -%}
+                {%- do problems.append('history_start_date = ' ~ configured_history_start ~ ': must be a date written YYYY-MM-DD on or before as_of_date (' ~ as_of_text ~ '), or null for 365 days before as_of_date') -%}
+            {%- endif -%}
+        {%- endif -%}
+        {%- if var('sync_email_as_sha256', false) is not boolean -%}
+            {%- do problems.append('sync_email_as_sha256 = ' ~ var('sync_email_as_sha256') ~ ': must be true or false') -%}
+        {%- endif -%}
+
         {%- set statuses = var('excluded_order_statuses') -%}
         {%- if statuses is string or statuses is mapping or statuses is not iterable -%}
             {%- do problems.append('excluded_order_statuses = ' ~ statuses ~ ': must be a list of status strings, such as [cancelled, test]') -%}

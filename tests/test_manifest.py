@@ -14,6 +14,29 @@ from tests.harness import DbtProject
 
 LAYERS = {"staging": 0, "intermediate": 1, "marts": 2}
 GRAIN_TESTS = {"unique", "unique_combination_of_columns"}
+# Models whose materialization is the exception to their folder's, and why.
+MATERIALIZATION_EXCEPTIONS = {
+    # grown by daily runs, backfilled with --full-refresh (DECISIONLOG: segment history)
+    "customer_segment_history": "incremental",
+    # state kept between daily runs (docs/scale.md): each run reprocesses only
+    # the keys and customers that received raw rows
+    "int_customers_versioned": "incremental",
+    "int_orders_versioned": "incremental",
+    "int_returns_versioned": "incremental",
+    "int_carts_versioned": "incremental",
+    "int_returns_matched_to_orders": "incremental",
+    "int_customer_statuses_aggregated": "incremental",
+    # rebuilt every run from that state, read twice by the marts
+    "int_customers_orders_aggregated": "table",
+    # tens of millions of rows read by a history mart and by their data tests:
+    # computed once per run instead of once per reader (docs/scale.md)
+    "int_segment_edges_unioned": "table",
+    "int_segment_edges_evaluated": "table",
+    "int_net_revenue_changes_aggregated": "table",
+}
+# Staging views are one row per raw delivery, which has no key of its own; the
+# grain (key, version_number) is numbered and tested in int_<table>s_versioned.
+NO_GRAIN_LAYERS = {"staging"}
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +106,8 @@ def test_every_model_has_a_tested_grain(manifest: dict[str, Any]) -> None:
             if model:
                 tested.setdefault(model, set()).add(node["test_metadata"]["name"])
     for node in _models(manifest):
+        if _layer(node) in NO_GRAIN_LAYERS:
+            continue
         names = tested.get(node["unique_id"], set())
         assert names & GRAIN_TESTS, f"{node['name']} has no unique test on its key"
 
@@ -117,7 +142,8 @@ def test_marts_are_tables_with_enforced_contracts(manifest: dict[str, Any]) -> N
         "source_reconciliation",
     }
     for node in marts:
-        assert node["config"]["materialized"] == "table", node["name"]
+        expected = MATERIALIZATION_EXCEPTIONS.get(node["name"], "table")
+        assert node["config"]["materialized"] == expected, node["name"]
         assert node["config"]["contract"]["enforced"], node["name"]
         for name, column in node["columns"].items():
             assert column["data_type"], f"{node['name']}.{name} has no contract type"
@@ -126,4 +152,7 @@ def test_marts_are_tables_with_enforced_contracts(manifest: dict[str, Any]) -> N
 def test_no_model_overrides_its_folder_materialization(manifest: dict[str, Any]) -> None:
     expected = {"staging": "view", "intermediate": "view", "marts": "table"}
     for node in _models(manifest):
-        assert node["config"]["materialized"] == expected[_layer(node)], node["name"]
+        folder = expected[_layer(node)]
+        assert node["config"]["materialized"] == MATERIALIZATION_EXCEPTIONS.get(
+            node["name"], folder
+        ), node["name"]

@@ -1,7 +1,8 @@
 {#-
     One row per customer who exists as of as_of_date, with the lifecycle segment
     (SEGMENTS.md section 5), the finer segments (section 6) and every metric
-    (section 4). Each rule is written here once.
+    (section 4). Each rule is written here once; the lifecycle rule is the
+    lifecycle_segment() macro, which the segment history evaluates too.
 -#}
 
 {%- set high_potential_pct = var('high_potential_min_pct') -%}
@@ -42,16 +43,7 @@ segmented as (
 
     select
         *,
-        case
-            when orders_count = 0 and days_since_signed_up < {{ var('new_signup_window_days') }}
-                then 'new_signup_non_buyer'
-            when orders_count = 0 then 'dormant_non_buyer'
-            when orders_count = 1 and days_since_last_order < {{ var('active_window_days') }}
-                then 'new_first_time_buyer'
-            when orders_count = 1 then 'lapsed_one_time_buyer'
-            when days_since_last_order < {{ var('active_window_days') }} then 'active_repeat_buyer'
-            else 'lapsed_repeat_buyer'
-        end as lifecycle_segment,
+        {{ lifecycle_segment('orders_count', 'days_since_signed_up', 'days_since_last_order') }} as lifecycle_segment,
         case
             when not is_new_customer then null
             when

@@ -2,7 +2,7 @@ with
 
 carts as (
 
-    select * from {{ ref('stg_shop__carts') }}
+    select * from {{ ref('int_carts_versioned') }}
 
 ),
 

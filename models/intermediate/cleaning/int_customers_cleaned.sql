@@ -2,7 +2,7 @@ with
 
 customers as (
 
-    select * from {{ ref('stg_shop__customers') }}
+    select * from {{ ref('int_customers_versioned') }}
 
 ),
 

@@ -4,13 +4,13 @@ with
 
 customers as (
 
-    select * from {{ ref('stg_shop__customers') }}
+    select * from {{ ref('int_customers_versioned') }}
 
 ),
 
 orders as (
 
-    select * from {{ ref('stg_shop__orders') }}
+    select * from {{ ref('int_orders_versioned') }}
 
 ),
 
@@ -22,7 +22,7 @@ returns as (
 
 carts as (
 
-    select * from {{ ref('stg_shop__carts') }}
+    select * from {{ ref('int_carts_versioned') }}
 
 ),
 

@@ -14,9 +14,10 @@ customers as (
 
 ),
 
-valid_orders as (
+buyers as (
 
-    select customer_id from {{ ref('int_orders_filtered_to_valid') }}
+    -- a customer with a valid order (one row per buyer, not per order)
+    select customer_id from {{ ref('int_customers_orders_aggregated') }}
 
 ),
 
@@ -34,7 +35,7 @@ existing_ids as (
     from (
         select customer_id from signed_up
         union all
-        select customer_id from valid_orders
+        select customer_id from buyers
     ) as candidates
 
 ),

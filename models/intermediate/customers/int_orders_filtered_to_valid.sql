@@ -20,7 +20,7 @@ valid as (
     from orders
     where
         {{ is_on_or_before_as_of('ordered_at') }}
-        and (order_status is null or order_status not in ({{ excluded_order_statuses() }}))
+        and {{ has_counted_status('order_status') }}
 
 ),
 

@@ -21,11 +21,11 @@ parsed as (
         {{ is_missing('created_at', column_types) }} as is_created_at_missing,
         {{ is_missing('cart_value', column_types) }} as is_cart_value_missing,
         {{ is_missing('items_quantity', column_types) }} as is_items_quantity_missing,
-        {{ version_number(
-            clean_text('cart_id'),
-            clean_timestamp('_loaded_at', column_types),
-            ['customer_id', 'created_at', 'items_quantity', 'cart_value', 'converted_order_id']
-        ) }} as version_number
+        {{ raw_text('customer_id') }} as raw_customer_id,
+        {{ raw_text('created_at') }} as raw_created_at,
+        {{ raw_text('items_quantity') }} as raw_items_quantity,
+        {{ raw_text('cart_value') }} as raw_cart_value,
+        {{ raw_text('converted_order_id') }} as raw_converted_order_id
 
     from source
 
@@ -41,8 +41,6 @@ flagged as (
         coalesce(cart_value, 0) as cart_value,
         created_at,
         _loaded_at,
-        version_number,
-        cart_id is not null and version_number > 1 as is_superseded,
         case
             when cart_id is null then 'missing cart_id'
             {{ missing_or_unparseable('created_at') }}
@@ -51,7 +49,12 @@ flagged as (
             when cart_value < 0 then 'negative cart_value'
             {{ missing_or_unparseable('items_quantity') }}
             when items_quantity < 0 then 'items_quantity below 0'
-        end as rejection_reason
+        end as rejection_reason,
+        raw_customer_id,
+        raw_created_at,
+        raw_items_quantity,
+        raw_cart_value,
+        raw_converted_order_id
 
     from parsed
 

@@ -17,11 +17,9 @@ parsed as (
         {{ clean_timestamp('signed_up_at', column_types) }} as signed_up_at,
         {{ clean_timestamp('_loaded_at', column_types) }} as _loaded_at,
         {{ is_missing('signed_up_at', column_types) }} as is_signed_up_at_missing,
-        {{ version_number(
-            clean_text('customer_id'),
-            clean_timestamp('_loaded_at', column_types),
-            ['email', 'signed_up_at', 'accepts_marketing']
-        ) }} as version_number
+        {{ raw_text('email') }} as raw_email,
+        {{ raw_text('signed_up_at') }} as raw_signed_up_at,
+        {{ raw_text('accepts_marketing') }} as raw_accepts_marketing
 
     from source
 
@@ -35,13 +33,14 @@ flagged as (
         accepts_marketing,
         signed_up_at,
         _loaded_at,
-        version_number,
-        customer_id is not null and version_number > 1 as is_superseded,
         case
             when customer_id is null then 'missing customer_id'
             when not is_signed_up_at_missing and signed_up_at is null
                 then 'unparseable signed_up_at'
-        end as rejection_reason
+        end as rejection_reason,
+        raw_email,
+        raw_signed_up_at,
+        raw_accepts_marketing
 
     from parsed
 

@@ -21,11 +21,11 @@ parsed as (
         {{ is_missing('ordered_at', column_types) }} as is_ordered_at_missing,
         {{ is_missing('order_total', column_types) }} as is_order_total_missing,
         {{ is_missing('items_quantity', column_types) }} as is_items_quantity_missing,
-        {{ version_number(
-            clean_text('order_id'),
-            clean_timestamp('_loaded_at', column_types),
-            ['customer_id', 'ordered_at', 'status', 'order_total', 'items_quantity']
-        ) }} as version_number
+        {{ raw_text('customer_id') }} as raw_customer_id,
+        {{ raw_text('ordered_at') }} as raw_ordered_at,
+        {{ raw_text('status') }} as raw_status,
+        {{ raw_text('order_total') }} as raw_order_total,
+        {{ raw_text('items_quantity') }} as raw_items_quantity
 
     from source
 
@@ -41,8 +41,6 @@ flagged as (
         items_quantity,
         ordered_at,
         _loaded_at,
-        version_number,
-        order_id is not null and version_number > 1 as is_superseded,
         case
             when order_id is null then 'missing order_id'
             when customer_id is null then 'missing customer_id'
@@ -51,7 +49,12 @@ flagged as (
             when order_total < 0 then 'negative order_total'
             {{ missing_or_unparseable('items_quantity') }}
             when items_quantity < 1 then 'items_quantity below 1'
-        end as rejection_reason
+        end as rejection_reason,
+        raw_customer_id,
+        raw_ordered_at,
+        raw_status,
+        raw_order_total,
+        raw_items_quantity
 
     from parsed
 

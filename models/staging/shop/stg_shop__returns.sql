@@ -20,11 +20,10 @@ parsed as (
         {{ is_missing('returned_at', column_types) }} as is_returned_at_missing,
         {{ is_missing('refund_amount', column_types) }} as is_refund_amount_missing,
         {{ is_missing('returned_quantity', column_types) }} as is_returned_quantity_missing,
-        {{ version_number(
-            clean_text('return_id'),
-            clean_timestamp('_loaded_at', column_types),
-            ['order_id', 'returned_at', 'returned_quantity', 'refund_amount']
-        ) }} as version_number
+        {{ raw_text('order_id') }} as raw_order_id,
+        {{ raw_text('returned_at') }} as raw_returned_at,
+        {{ raw_text('returned_quantity') }} as raw_returned_quantity,
+        {{ raw_text('refund_amount') }} as raw_refund_amount
 
     from source
 
@@ -39,8 +38,6 @@ flagged as (
         coalesce(refund_amount, 0) as refund_amount,
         returned_at,
         _loaded_at,
-        version_number,
-        return_id is not null and version_number > 1 as is_superseded,
         case
             when return_id is null then 'missing return_id'
             {{ missing_or_unparseable('returned_at') }}
@@ -49,7 +46,11 @@ flagged as (
             when refund_amount < 0 then 'negative refund_amount'
             {{ missing_or_unparseable('returned_quantity') }}
             when returned_quantity < 1 then 'returned_quantity below 1'
-        end as rejection_reason
+        end as rejection_reason,
+        raw_order_id,
+        raw_returned_at,
+        raw_returned_quantity,
+        raw_refund_amount
 
     from parsed
 

@@ -1,0 +1,483 @@
+"""The scale benchmark of issue 4 (`make bench`): one run, on one copy of the data.
+
+1. the floor (bench/floor.sql, one hand-written DuckDB statement);
+2. `dbt run --full-refresh` of the whole project;
+3. `dbt build --full-refresh`: every model, seed, unit test and data test;
+4. a day of new raw rows (tools.bench_data.append_day), then the daily
+   `dbt run` (incremental) and, into a second schema, `dbt run --full-refresh`
+   on the same data: the incremental run's share of a full rebuild, and a
+   check that both give exactly the same marts.
+
+Each command runs as a fresh child process; its wall time and peak resident
+memory (os.wait4, the child's own rusage) are recorded. dbt's parse is warmed
+up before each measured dbt command (a scheduled run with the default
+as_of_date re-uses the previous parse; passing a new as_of_date forces a full
+re-parse, which is not work on the data). The floor's output must equal the
+project's customer_segments row for row. Results go to bench/results.md and
+bench/results.json (or --output PREFIX).
+
+    python -m bench.run --database warehouse/bench.duckdb
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from bench.floor import duckdb_settings
+from tools import bench_data
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+RAW_SCHEMA = bench_data.BENCH_SCHEMA
+SCHEMA = "analytics"
+FULL_SCHEMA = "analytics_full"
+FLOOR_SCHEMA = "bench_floor"
+COMPARED_MARTS = ("customer_segments", "rejected_rows", "source_reconciliation")
+GIB = 1024**3
+
+# Targets of issue 4, at 1M customers / 10M orders on 2 cores and 24 GiB.
+RUN_MAX_RATIO = 2.0
+BUILD_MAX_RATIO = 4.0
+PEAK_RSS_MAX_BYTES = 4 * GIB
+DAILY_MAX_SHARE = 0.10
+
+
+@dataclass
+class Measurement:
+    """One command: wall time, peak RSS and, for dbt, its own timings."""
+
+    step: str
+    command: str
+    seconds: float
+    cpu_seconds: float
+    peak_rss_bytes: int
+    returncode: int
+    dbt_elapsed_seconds: float | None = None
+    slowest_nodes: list[tuple[str, float]] = field(default_factory=list)
+    node_seconds_by_type: dict[str, float] = field(default_factory=dict)
+
+
+def measure(
+    step: str,
+    command: Sequence[str],
+    environment: Mapping[str, str],
+    log_path: Path,
+    run_results: Path | None = None,
+) -> Measurement:
+    """Run `command` as a child process; wall time and its peak RSS from wait4."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    if run_results is not None and run_results.exists():
+        run_results.unlink()
+    started = time.perf_counter()
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            list(command), cwd=PROJECT_DIR, env=dict(environment), stdout=log, stderr=log
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    measurement = Measurement(
+        step=step,
+        command=" ".join(command),
+        seconds=seconds,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
+        peak_rss_bytes=usage.ru_maxrss * 1024,
+        returncode=process.returncode,
+    )
+    if run_results is not None and run_results.exists():
+        shutil.copyfile(run_results, log_path.with_suffix(".run_results.json"))
+        results = json.loads(run_results.read_text())
+        measurement.dbt_elapsed_seconds = results.get("elapsed_time")
+        nodes = sorted(
+            ((item["unique_id"], item["execution_time"]) for item in results["results"]),
+            key=lambda pair: -pair[1],
+        )
+        measurement.slowest_nodes = [(name, round(seconds, 2)) for name, seconds in nodes[:8]]
+        by_type: dict[str, float] = {}
+        for name, node_seconds in nodes:
+            kind = name.split(".")[0]
+            by_type[kind] = round(by_type.get(kind, 0.0) + node_seconds, 2)
+        measurement.node_seconds_by_type = by_type
+    status_text = "ok" if measurement.returncode == 0 else f"FAILED ({measurement.returncode})"
+    print(
+        f"  {step:<34} {seconds:8.1f} s  cpu {measurement.cpu_seconds:8.1f} s"
+        f"  peak RSS {measurement.peak_rss_bytes / GIB:5.2f} GiB"
+        f"  {status_text}",
+        flush=True,
+    )
+    if measurement.returncode != 0:
+        tail = log_path.read_text().splitlines()[-30:]
+        raise SystemExit(f"{step} failed; last lines of {log_path}:\n" + "\n".join(tail))
+    return measurement
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.work = Path(args.work_dir).resolve()
+        self.database = self.work / "bench_work.duckdb"
+        self.logs = self.work / "logs"
+        self.environment = {
+            **os.environ,
+            "DO_NOT_TRACK": "1",
+            "SEGMENTS_DUCKDB_PATH": str(self.database),
+            "SEGMENTS_DUCKDB_MEMORY_LIMIT": args.memory_limit,
+            "SEGMENTS_DUCKDB_THREADS": str(args.threads),
+            "SEGMENTS_DUCKDB_TEMP_DIRECTORY": str(self.work / "spill"),
+        }
+
+    def dbt(
+        self,
+        step: str,
+        command: str,
+        as_of: date,
+        schema: str = SCHEMA,
+        extra: Sequence[str] = (),
+        measured: bool = True,
+    ) -> Measurement:
+        target_path = self.work / f"target_{schema}"
+        args = [
+            str(BIN / "dbt"),
+            command,
+            "--target",
+            "bench",
+            "--profiles-dir",
+            str(PROJECT_DIR / "profiles"),
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--target-path",
+            str(target_path),
+            "--log-path",
+            str(self.logs / f"dbt_{schema}"),
+            "--vars",
+            json.dumps(self.dbt_vars(as_of)),
+            *(["--select", *self.args.select] if self.args.select and command != "parse" else []),
+            *extra,
+        ]
+        environment = {**self.environment, "SEGMENTS_TARGET_SCHEMA": schema}
+        log = self.logs / f"{step.replace(' ', '_').replace('/', '_')}.log"
+        run_results = target_path / "run_results.json" if measured else None
+        return measure(step, args, environment, log, run_results)
+
+    def dbt_vars(self, as_of: date) -> dict[str, Any]:
+        return {"raw_schema": RAW_SCHEMA, "as_of_date": as_of.isoformat()}
+
+    def run(self) -> dict[str, Any]:
+        args = self.args
+        if self.work.exists():
+            shutil.rmtree(self.work)
+        (self.work / "spill").mkdir(parents=True)
+        print(f"copying {args.database} to {self.database} ...", flush=True)
+        shutil.copyfile(args.database, self.database)
+        as_of = current_as_of(self.database)
+        counts = raw_counts(self.database)
+        print(
+            f"raw data as of {as_of}: "
+            + ", ".join(f"{table} {count:,}" for table, count in counts.items()),
+            flush=True,
+        )
+        load_before = os.getloadavg()
+        steps: dict[str, Measurement] = {}
+        floor = [
+            str(BIN / "python"),
+            "-m",
+            "bench.floor",
+            "--database",
+            str(self.database),
+            "--as-of",
+            as_of.isoformat(),
+            "--floor-schema",
+            FLOOR_SCHEMA,
+        ]
+        steps["floor"] = measure(
+            "floor (bench/floor.sql)", floor, self.environment, self.logs / "floor.log"
+        )
+        parse = self.dbt("parse (warm-up, not compared)", "parse", as_of)
+        steps["parse"] = parse
+        steps["run"] = self.dbt("dbt run --full-refresh", "run", as_of, extra=["--full-refresh"])
+        floor_matches = same_rows(
+            self.database, f"{FLOOR_SCHEMA}.customer_segments", f"{SCHEMA}.customer_segments"
+        )
+        print(f"  floor output equals customer_segments: {floor_matches}", flush=True)
+        if not args.skip_build:
+            steps["build"] = self.dbt(
+                "dbt build --full-refresh", "build", as_of, extra=["--full-refresh"]
+            )
+        daily: dict[str, Any] = {}
+        if not args.skip_daily:
+            new_as_of, added = bench_data.append_day(self.database, RAW_SCHEMA)
+            print(
+                f"delivered the loads of {new_as_of}: "
+                + ", ".join(f"{table} {count:,}" for table, count in added.items()),
+                flush=True,
+            )
+            self.dbt("parse (warm-up)", "parse", new_as_of, measured=False)
+            steps["daily_run"] = self.dbt("daily dbt run (incremental)", "run", new_as_of)
+            self.dbt("parse (warm-up)", "parse", new_as_of, schema=FULL_SCHEMA, measured=False)
+            steps["daily_full_refresh"] = self.dbt(
+                "dbt run --full-refresh, same day",
+                "run",
+                new_as_of,
+                schema=FULL_SCHEMA,
+                extra=["--full-refresh"],
+            )
+            equal = {
+                mart: same_rows(self.database, f"{SCHEMA}.{mart}", f"{FULL_SCHEMA}.{mart}")
+                for mart in COMPARED_MARTS
+            }
+            print(f"  incremental equals full refresh: {equal}", flush=True)
+            daily = {"as_of": new_as_of.isoformat(), "rows_added": added, "equal": equal}
+        load_after = os.getloadavg()
+        return {
+            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "selection": " ".join(args.select) if args.select else "the whole project",
+            "machine": machine(),
+            "load_average_before": [round(value, 2) for value in load_before],
+            "load_average_after": [round(value, 2) for value in load_after],
+            "duckdb_settings": {
+                key: value for key, value in duckdb_settings().items() if key != "temp_directory"
+            }
+            | {
+                "memory_limit": args.memory_limit,
+                "threads": str(args.threads),
+            },
+            "data": {
+                "as_of": as_of.isoformat(),
+                "raw_rows": counts,
+                "database_bytes": Path(args.database).stat().st_size,
+            },
+            "floor_matches_customer_segments": floor_matches,
+            "steps": {name: asdict(step) for name, step in steps.items()},
+            "daily": daily,
+            "summary": summarize(steps, daily),
+        }
+
+
+def current_as_of(database: Path) -> date:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        row = connection.execute(
+            f"select as_of from {bench_data.pending_schema(RAW_SCHEMA)}._state"
+        ).fetchone()
+    if row is None:
+        raise SystemExit(f"{database} has no bench data: run `make bench-data` first")
+    return row[0]
+
+
+def raw_counts(database: Path) -> dict[str, int]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return {
+            table: int(
+                connection.execute(f"select count(*) from {RAW_SCHEMA}.{table}").fetchone()[0]
+            )
+            for table in bench_data.RAW_COLUMNS
+        }
+
+
+def same_rows(database: Path, left: str, right: str) -> bool:
+    """The two relations hold the same multiset of rows (every column)."""
+    with duckdb.connect(str(database), read_only=True) as connection:
+        columns = ", ".join(row[0] for row in connection.execute(f"describe {left}").fetchall())
+        differences = connection.execute(
+            f"select count(*) from ((select {columns} from {left} except all "
+            f"select {columns} from {right}) union all (select {columns} from {right} "
+            f"except all select {columns} from {left}))"
+        ).fetchone()[0]
+    return differences == 0
+
+
+def machine() -> dict[str, Any]:
+    memory = 0
+    with open("/proc/meminfo") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemTotal:"):
+                memory = int(line.split()[1]) * 1024
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gib": round(memory / GIB, 1),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+    }
+
+
+def summarize(steps: Mapping[str, Measurement], daily: Mapping[str, Any]) -> dict[str, Any]:
+    floor = steps["floor"].seconds
+    floor_cpu = steps["floor"].cpu_seconds
+    rows: list[dict[str, Any]] = []
+
+    def row(label: str, key: str, target: str, ok: bool | None, **extra: Any) -> None:
+        step = steps[key]
+        rows.append(
+            {
+                "step": label,
+                "seconds": round(step.seconds, 1),
+                "dbt_elapsed_seconds": None
+                if step.dbt_elapsed_seconds is None
+                else round(step.dbt_elapsed_seconds, 1),
+                "ratio_to_floor": round(step.seconds / floor, 2),
+                "cpu_seconds": round(step.cpu_seconds, 1),
+                "cpu_ratio_to_floor": round(step.cpu_seconds / floor_cpu, 2),
+                "peak_rss_gib": round(step.peak_rss_bytes / GIB, 2),
+                "target": target,
+                "meets_target": ok,
+                **extra,
+            }
+        )
+
+    within_memory = all(step.peak_rss_bytes <= PEAK_RSS_MAX_BYTES for step in steps.values())
+    row("floor (one DuckDB statement)", "floor", "reference", None)
+    row(
+        "dbt run --full-refresh",
+        "run",
+        f"<= {RUN_MAX_RATIO:g}x floor",
+        steps["run"].seconds <= RUN_MAX_RATIO * floor,
+    )
+    if "build" in steps:
+        row(
+            "dbt build --full-refresh (every test)",
+            "build",
+            f"<= {BUILD_MAX_RATIO:g}x floor",
+            steps["build"].seconds <= BUILD_MAX_RATIO * floor,
+        )
+    share = None
+    if "daily_run" in steps:
+        full = steps["daily_full_refresh"].seconds
+        share = steps["daily_run"].seconds / full
+        cpu_share = steps["daily_run"].cpu_seconds / steps["daily_full_refresh"].cpu_seconds
+        daily_elapsed = steps["daily_run"].dbt_elapsed_seconds
+        full_elapsed = steps["daily_full_refresh"].dbt_elapsed_seconds
+        engine_share = (
+            None
+            if not daily_elapsed or not full_elapsed
+            else round(daily_elapsed / full_elapsed, 3)
+        )
+        row(
+            "daily dbt run (incremental, 1 day)",
+            "daily_run",
+            f"<= {DAILY_MAX_SHARE:.0%} of a full rebuild",
+            share <= DAILY_MAX_SHARE,
+            share_of_full_rebuild=round(share, 3),
+            cpu_share_of_full_rebuild=round(cpu_share, 3),
+            share_of_full_rebuild_dbt_elapsed=engine_share,
+        )
+        row("dbt run --full-refresh, same day", "daily_full_refresh", "reference", None)
+    return {
+        "rows": rows,
+        "peak_rss_within_4_gib": within_memory,
+        "daily_share_of_full_rebuild": None if share is None else round(share, 3),
+        "incremental_equals_full_refresh": None if not daily else all(daily["equal"].values()),
+    }
+
+
+def markdown(results: Mapping[str, Any]) -> str:
+    data = results["data"]
+    summary = results["summary"]
+    settings = results["duckdb_settings"]
+    lines = [
+        f"# Benchmark results: {results['selection']}",
+        "",
+        f"`bench/run.py`, {results['generated_at']}: {results['machine']['cpus']} cores, "
+        f"{results['machine']['memory_gib']} GiB, DuckDB {results['machine']['duckdb']} "
+        f"(memory_limit {settings['memory_limit']}, threads {settings['threads']}). "
+        f"Load average before / after: {results['load_average_before'][0]} / "
+        f"{results['load_average_after'][0]}; on a shared machine, CPU time (user + system "
+        "of the process) is steadier than wall time.",
+        "",
+        f"Data (tools/bench_data.py) as of {data['as_of']}: "
+        + ", ".join(f"{count:,} {table}" for table, count in data["raw_rows"].items())
+        + " raw rows.",
+        "",
+        "| step | wall s | x floor | CPU s | CPU x floor | peak RSS GiB | target | met (wall) |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for row in summary["rows"]:
+        met = {True: "yes", False: "**no**", None: ""}[row["meets_target"]]
+        lines.append(
+            f"| {row['step']} | {row['seconds']:.1f} | {row['ratio_to_floor']:.2f} | "
+            f"{row['cpu_seconds']:.1f} | {row['cpu_ratio_to_floor']:.2f} | "
+            f"{row['peak_rss_gib']:.2f} | {row['target']} | {met} |"
+        )
+    within = "yes" if summary["peak_rss_within_4_gib"] else "**no**"
+    matches = "yes" if results["floor_matches_customer_segments"] else "**no**"
+    lines += [
+        "",
+        f"Peak RSS within 4 GiB in every step: {within}. "
+        f"The floor's output equals customer_segments: {matches}.",
+    ]
+    daily = results.get("daily") or {}
+    for row in summary["rows"]:
+        if daily and "share_of_full_rebuild" in row:
+            added = ", ".join(f"{count:,} {table}" for table, count in daily["rows_added"].items())
+            equal = ", ".join(
+                f"{mart} {'yes' if ok else '**no**'}" for mart, ok in daily["equal"].items()
+            )
+            lines.append(
+                f"Daily run for {daily['as_of']} ({added} new raw rows): "
+                f"{row['share_of_full_rebuild']:.1%} of a full rebuild's wall time, "
+                f"{row['cpu_share_of_full_rebuild']:.1%} of its CPU time, "
+                f"{row['share_of_full_rebuild_dbt_elapsed']:.1%} of its dbt elapsed time. "
+                f"Equal to the full refresh: {equal}."
+            )
+    lines += ["", "Slowest nodes of each dbt step (seconds, concurrent on 2 threads):", ""]
+    for name, step in results["steps"].items():
+        if step["slowest_nodes"] and name != "parse":
+            nodes = ", ".join(
+                f"{node.split('.')[-1]} {seconds}" for node, seconds in step["slowest_nodes"][:5]
+            )
+            lines.append(f"- {name}: {nodes}; total by type {step['node_seconds_by_type']}")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--database", default="warehouse/bench.duckdb", help="made by make bench-data"
+    )
+    parser.add_argument("--work-dir", default="warehouse/bench_work", help="scratch copy and logs")
+    parser.add_argument(
+        "--output", default="bench/results", help="writes PREFIX.md and PREFIX.json"
+    )
+    parser.add_argument("--memory-limit", default="3GB", help="DuckDB memory_limit (default 3GB)")
+    parser.add_argument("--threads", type=int, default=2, help="DuckDB threads (default 2)")
+    parser.add_argument(
+        "--select",
+        nargs="*",
+        default=[],
+        help="dbt selection for every dbt step (default: the whole project)",
+    )
+    parser.add_argument("--skip-build", action="store_true", help="no dbt build step")
+    parser.add_argument("--skip-daily", action="store_true", help="no daily incremental step")
+    parser.add_argument("--keep-work", action="store_true", help="keep the scratch copy")
+    args = parser.parse_args(argv)
+    if not Path(args.database).exists():
+        print(f"{args.database} not found: run `make bench-data` first", file=sys.stderr)
+        return 2
+    bench = Bench(args)
+    results = bench.run()
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.with_suffix(".json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    text = markdown(results)
+    output.with_suffix(".md").write_text(text)
+    print("\n" + text)
+    if not args.keep_work:
+        shutil.rmtree(bench.work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

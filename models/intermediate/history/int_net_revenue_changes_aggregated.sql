@@ -1,0 +1,65 @@
+{#-
+    One row per customer and local date on which their net revenue (SEGMENTS.md
+    section 4) changed, up to as_of_date: valid orders add their order_total,
+    counted returns take off their refund_amount. A customer's net revenue as
+    of a day is the sum of the changes up to it, because a counted return is
+    never dated before its order (DECISIONLOG D5).
+-#}
+
+with
+
+valid_orders as (
+
+    select
+        customer_id,
+        order_total,
+        ordered_at
+
+    from {{ ref('int_orders_filtered_to_valid') }}
+
+),
+
+counted_returns as (
+
+    select
+        customer_id,
+        refund_amount,
+        returned_at
+
+    from {{ ref('int_returns_filtered_to_counted') }}
+
+),
+
+changes as (
+
+    select
+        customer_id,
+        order_total as net_revenue_change,
+        {{ to_local_date('ordered_at') }} as changed_on
+
+    from valid_orders
+
+    union all
+
+    select
+        customer_id,
+        -refund_amount as net_revenue_change,
+        {{ to_local_date('returned_at') }} as changed_on
+
+    from counted_returns
+
+),
+
+aggregated as (
+
+    select
+        customer_id,
+        changed_on,
+        sum(net_revenue_change) as net_revenue_change
+
+    from changes
+    group by customer_id, changed_on
+
+)
+
+select * from aggregated

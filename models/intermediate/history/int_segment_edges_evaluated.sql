@@ -1,0 +1,99 @@
+{#-
+    The lifecycle segment of a customer at the end of each edge date from
+    history_start_date to as_of_date: the segment customer_segments would give
+    if built with as_of_date = edge_date. It holds until the customer's next
+    edge. Dates before the customer exists (SEGMENTS.md section 3) are dropped;
+    existence never ends, so the dates left are contiguous.
+-#}
+
+with
+
+segment_edges as (
+
+    select * from {{ ref('int_segment_edges_unioned') }}
+
+),
+
+customers as (
+
+    select
+        customer_id,
+        signed_up_at
+
+    from {{ ref('int_customers_cleaned') }}
+
+),
+
+edges_with_sign_ups as (
+
+    select
+        segment_edges.customer_id,
+        segment_edges.edge_date,
+        segment_edges.orders_placed,
+        customers.customer_id is not null as has_customer_row,
+        {{ to_local_date('customers.signed_up_at') }} as signed_up_date
+
+    from segment_edges
+    left join customers
+        on segment_edges.customer_id = customers.customer_id
+
+),
+
+edges_with_running_orders as (
+
+    select
+        *,
+        sum(orders_placed) over (
+            partition by customer_id
+            order by edge_date
+            rows between unbounded preceding and current row
+        ) as orders_count,
+        max(case when orders_placed > 0 then edge_date end) over (
+            partition by customer_id
+            order by edge_date
+            rows between unbounded preceding and current row
+        ) as last_order_date
+
+    from edges_with_sign_ups
+
+),
+
+existing as (
+
+    select *
+    from edges_with_running_orders
+    where
+        edge_date >= {{ history_start_date() }}
+        and (
+            orders_count > 0
+            or (has_customer_row and (signed_up_date is null or signed_up_date <= edge_date))
+        )
+
+),
+
+with_days as (
+
+    select
+        *,
+        {{ days_between('signed_up_date', 'edge_date') }} as days_since_signed_up,
+        {{ days_between('last_order_date', 'edge_date') }} as days_since_last_order
+
+    from existing
+
+),
+
+evaluated as (
+
+    select
+        customer_id,
+        {{ lifecycle_segment('orders_count', 'days_since_signed_up', 'days_since_last_order') }} as lifecycle_segment,
+        orders_count,
+        edge_date,
+        signed_up_date,
+        last_order_date
+
+    from with_days
+
+)
+
+select * from evaluated

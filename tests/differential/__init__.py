@@ -1,0 +1,1 @@
+"""Differential and property tests: the dbt project against the oracle."""

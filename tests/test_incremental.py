@@ -1,0 +1,419 @@
+"""Daily incremental runs equal full refreshes (issue 4, point 4).
+
+Two copies of the same generated raw data (tools.bench_data, a few hundred
+customers) receive the same days of deliveries. After each day one copy gets
+an incremental `dbt run`, the other `dbt run --full-refresh`; the marts and
+the state tables must be identical, row for row. Besides what the generator
+delivers every day (new orders, late returns, redeliveries, rows rejected one
+day and corrected the next), each day plants the cases below on purpose, so
+that none of them depends on the random draw:
+
+- an order rejected today (no ordered_at) and corrected tomorrow, with a
+  return that is rejected with it and becomes clean when the order does;
+- a return dated before its order, clean once a corrected order is earlier;
+- a late return of an old order; an identical redelivery; a delivery without
+  _loaded_at; an order moved to another customer; an order that becomes
+  cancelled; an order dated after as_of_date that becomes valid when the date
+  advances; a customer whose only order is rejected (they stop being a buyer);
+  a delivery without its key.
+
+Then an incremental run for an earlier as_of_date with other settings, and the
+guard: rows removed from a raw table stop an incremental run with a message.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from tests.harness import DbtProject, describe_failures
+from tools import bench_data
+
+RAW_SCHEMA = "bench_raw"
+AS_OF = date(2026, 6, 30)
+SELECTION = ["+customer_segments", "+rejected_rows", "+source_reconciliation"]
+MARTS = ("customer_segments", "rejected_rows", "source_reconciliation")
+STATE = (
+    "int_customers_versioned",
+    "int_orders_versioned",
+    "int_returns_versioned",
+    "int_carts_versioned",
+    "int_returns_matched_to_orders",
+    "int_customers_orders_aggregated",
+)
+DAYS = 3
+
+
+def _raw_columns(table: str) -> list[str]:
+    return [name for name, _ in bench_data.RAW_COLUMNS[table]]
+
+
+def deliver(databases: Sequence[Path], table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Append raw rows (dicts; missing columns are null) to a raw table of each database."""
+    columns = _raw_columns(table)
+    placeholders = ", ".join("?" for _ in columns)
+    for database in databases:
+        with duckdb.connect(str(database)) as connection:
+            connection.executemany(
+                f"insert into {RAW_SCHEMA}.{table} values ({placeholders})",
+                [[row.get(column) for column in columns] for row in rows],
+            )
+
+
+def at(day: date, hour: int = 12) -> datetime:
+    return datetime.combine(day, datetime.min.time()) + timedelta(hours=hour)
+
+
+class Days:
+    """The two copies, their projects and the story rows planted day by day."""
+
+    def __init__(self, root: Path) -> None:
+        self.incremental = DbtProject(
+            database=root / "incremental.duckdb",
+            target_path=root / "target_incremental",
+            full_refresh=False,
+        )
+        self.full = DbtProject(database=root / "full.duckdb", target_path=root / "target_full")
+        bench_data.generate(
+            self.incremental.database,
+            RAW_SCHEMA,
+            customers=300,
+            seed=11,
+            as_of=AS_OF,
+            horizon_days=DAYS + 1,
+            progress=False,
+        )
+        shutil.copyfile(self.incremental.database, self.full.database)
+        self.databases = [self.incremental.database, self.full.database]
+        self.as_of = AS_OF
+        self.story: dict[str, str] = {}
+
+    def run(self, project: DbtProject, as_of: date, **settings: Any) -> None:
+        vars = {"raw_schema": RAW_SCHEMA, "as_of_date": as_of.isoformat(), **settings}
+        args = ["run", "--select", *SELECTION, "--quiet"]
+        result = project.invoke(args, vars)
+        assert result.success, describe_failures(result)
+
+    def run_both(self, as_of: date, **settings: Any) -> None:
+        self.run(self.incremental, as_of, **settings)
+        self.run(self.full, as_of, **settings)
+
+    def next_day(self) -> date:
+        for database in self.databases:
+            new_as_of, _ = bench_data.append_day(database, RAW_SCHEMA)
+        self.as_of = new_as_of
+        return new_as_of
+
+    def differences(self, relations: Sequence[str]) -> dict[str, int]:
+        """Rows in one copy's relation and not the other's (both ways), per relation."""
+        found = {}
+        with duckdb.connect(str(self.full.database)) as connection:
+            connection.execute(f"attach '{self.incremental.database}' as incremental")
+            for relation in relations:
+                columns = ", ".join(
+                    name
+                    for name, *_ in connection.execute(f"describe analytics.{relation}").fetchall()
+                    if name != "processed_at"
+                )
+                count = connection.execute(
+                    f"select count(*) from ((select {columns} from analytics.{relation} "
+                    f"except all select {columns} from incremental.analytics.{relation}) "
+                    f"union all (select {columns} from incremental.analytics.{relation} "
+                    f"except all select {columns} from analytics.{relation}))"
+                ).fetchone()[0]
+                if count:
+                    found[relation] = count
+            connection.execute("detach incremental")
+        return found
+
+    def one(self, sql: str) -> Any:
+        with duckdb.connect(str(self.full.database)) as connection:
+            row = connection.execute(sql).fetchone()
+        return None if row is None else row[0]
+
+    def segment(self, customer_id: str) -> dict[str, Any] | None:
+        rows = self.incremental.query(
+            "select * from analytics.customer_segments where customer_id = ?", [customer_id]
+        )
+        return rows[0] if rows else None
+
+
+def plant_day_1(days: Days) -> dict[str, str]:
+    """Story rows loaded on day 1 (as_of + 1)."""
+    day = days.as_of
+    loaded = at(day, 23)
+    old_order = days.one(
+        "select order_id from analytics.int_orders_cleaned "
+        "where order_status = 'completed' and order_id not in "
+        "(select order_id from analytics.int_returns_cleaned) order by order_id limit 1"
+    )
+    moved_order, moved_from = days.one(
+        "select order_id || '|' || customer_id from analytics.int_orders_cleaned "
+        "where order_status = 'shipped' order by order_id limit 1"
+    ).split("|")
+    cancelled_order = days.one(
+        "select order_id from analytics.int_orders_cleaned "
+        "where order_status = 'delivered' order by order_id limit 1"
+    )
+    buyer = days.one("select min(customer_id) from analytics.int_customers_orders_aggregated")
+    other = days.one("select max(customer_id) from analytics.int_customers_orders_aggregated")
+    deliver(
+        days.databases,
+        "customers",
+        [
+            {
+                "customer_id": "TC-ONE",
+                "email": "one@example.org",
+                "signed_up_at": "2026-06-20 10:00:00",
+                "accepts_marketing": "yes",
+                "_loaded_at": loaded,
+            }
+        ],
+    )
+    deliver(
+        days.databases,
+        "orders",
+        [
+            # rejected today (no ordered_at), corrected tomorrow
+            {
+                "order_id": "TO-FIX",
+                "customer_id": buyer,
+                "ordered_at": " ",
+                "status": "completed",
+                "order_total": "40.00",
+                "items_quantity": 2,
+                "_loaded_at": loaded,
+            },
+            # a return dated before this order: the order is corrected to an earlier date
+            {
+                "order_id": "TO-EARLY",
+                "customer_id": buyer,
+                "ordered_at": f"{day} 09:00:00",
+                "status": "completed",
+                "order_total": "25.00",
+                "items_quantity": 1,
+                "_loaded_at": loaded,
+            },
+            # dated tomorrow: valid only once as_of_date reaches it
+            {
+                "order_id": "TO-FUTURE",
+                "customer_id": other,
+                "ordered_at": f"{day + timedelta(days=1)}T10:00:00Z",
+                "status": "completed",
+                "order_total": "99.00",
+                "items_quantity": 3,
+                "_loaded_at": loaded,
+            },
+            # the only order of TC-ONE; rejected on day 3 by a newer bad version
+            {
+                "order_id": "TO-ONLY",
+                "customer_id": "TC-ONE",
+                "ordered_at": f"{day - timedelta(days=2)} 08:00:00",
+                "status": None,
+                "order_total": "15.50",
+                "items_quantity": 1,
+                "_loaded_at": loaded,
+            },
+            # a new order whose only delivery has no _loaded_at
+            {
+                "order_id": "TO-UNTIMED",
+                "customer_id": buyer,
+                "ordered_at": f"{day - timedelta(days=3)} 08:00:00",
+                "status": "completed",
+                "order_total": "12.00",
+                "items_quantity": 1,
+                "_loaded_at": None,
+            },
+            # an order moved to another customer; an order becoming cancelled
+            {
+                "order_id": moved_order,
+                "customer_id": other,
+                "ordered_at": f"{day - timedelta(days=40)} 08:00:00",
+                "status": "shipped",
+                "order_total": "70.00",
+                "items_quantity": 2,
+                "_loaded_at": loaded,
+            },
+            {
+                "order_id": cancelled_order,
+                "customer_id": days.one(
+                    f"select customer_id from analytics.int_orders_cleaned "
+                    f"where order_id = '{cancelled_order}'"
+                ),
+                "ordered_at": f"{day - timedelta(days=5)} 08:00:00",
+                "status": " CANCELLED ",
+                "order_total": "30.00",
+                "items_quantity": 1,
+                "_loaded_at": loaded,
+            },
+            # a delivery without its key
+            {"order_id": None, "customer_id": buyer, "ordered_at": "x", "_loaded_at": loaded},
+        ],
+    )
+    deliver(
+        days.databases,
+        "returns",
+        [
+            {
+                "return_id": "TR-FIX",
+                "order_id": "TO-FIX",
+                "returned_at": at(day, 20),
+                "returned_quantity": 1,
+                "refund_amount": Decimal("20.00"),
+                "_loaded_at": loaded,
+            },
+            {
+                "return_id": "TR-EARLY",
+                "order_id": "TO-EARLY",
+                "returned_at": at(day, 8),
+                "returned_quantity": 1,
+                "refund_amount": Decimal("25.00"),
+                "_loaded_at": loaded,
+            },
+            # a late return of an old order
+            {
+                "return_id": "TR-LATE",
+                "order_id": old_order,
+                "returned_at": at(day - timedelta(days=20)),
+                "returned_quantity": 1,
+                "refund_amount": Decimal("5.00"),
+                "_loaded_at": loaded,
+            },
+            {"return_id": "  ", "order_id": old_order, "_loaded_at": loaded},
+        ],
+    )
+    # an identical redelivery and an untimed copy of an existing order row
+    for database in days.databases:
+        with duckdb.connect(str(database)) as connection:
+            connection.execute(
+                f"insert into {RAW_SCHEMA}.orders select * replace "
+                f"(timestamp '{loaded}' as _loaded_at) from {RAW_SCHEMA}.orders "
+                f"where trim(order_id) = '{old_order}' order by _loaded_at desc nulls last limit 1"
+            )
+            connection.execute(
+                f"insert into {RAW_SCHEMA}.orders select * replace "
+                f"(null as _loaded_at) from {RAW_SCHEMA}.orders "
+                f"where trim(order_id) = '{old_order}' order by _loaded_at desc nulls last limit 1"
+            )
+    return {"buyer": buyer, "other": other, "moved_from": moved_from}
+
+
+def plant_day_2(days: Days) -> None:
+    loaded = at(days.as_of, 22)
+    deliver(
+        days.databases,
+        "orders",
+        [
+            {
+                "order_id": "TO-FIX",
+                "customer_id": days.story["buyer"],
+                "ordered_at": f"{days.as_of - timedelta(days=1)} 11:00:00",
+                "status": "completed",
+                "order_total": "40.00",
+                "items_quantity": 2,
+                "_loaded_at": loaded,
+            },
+            {
+                "order_id": "TO-EARLY",
+                "customer_id": days.story["buyer"],
+                "ordered_at": f"{days.as_of - timedelta(days=2)} 07:00:00",
+                "status": "completed",
+                "order_total": "25.00",
+                "items_quantity": 1,
+                "_loaded_at": loaded,
+            },
+        ],
+    )
+
+
+def plant_day_3(days: Days) -> None:
+    deliver(
+        days.databases,
+        "orders",
+        [
+            {
+                "order_id": "TO-ONLY",
+                "customer_id": "TC-ONE",
+                "ordered_at": f"{days.as_of - timedelta(days=4)} 08:00:00",
+                "status": None,
+                "order_total": "-15.50",
+                "items_quantity": 1,
+                "_loaded_at": at(days.as_of, 21),
+            }
+        ],
+    )
+
+
+@pytest.fixture(scope="module")
+def days(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Days]:
+    story = Days(tmp_path_factory.mktemp("incremental"))
+    story.run_both(story.as_of)
+    yield story
+
+
+def test_incremental_runs_equal_full_refresh_day_by_day(days: Days) -> None:
+    assert days.differences(MARTS + STATE) == {}
+    plants = {1: plant_day_1, 2: plant_day_2, 3: plant_day_3}
+    for number in range(1, DAYS + 1):
+        as_of = days.next_day()
+        if number == 1:
+            days.story = plants[1](days)
+        else:
+            plants[number](days)
+        days.run_both(as_of)
+        assert days.differences(MARTS + STATE) == {}, f"day {number} ({as_of})"
+        check_story(days, number)
+
+
+def check_story(days: Days, number: int) -> None:
+    """The planted cases came out as the rules say (not only equal to a full refresh)."""
+    rejected = {
+        (row["record_key"], row["reason"])
+        for row in days.incremental.table("rejected_rows")
+        if row["record_key"] in ("TO-FIX", "TR-FIX", "TR-EARLY", "TO-ONLY")
+    }
+    if number == 1:
+        assert rejected == {
+            ("TO-FIX", "missing ordered_at"),
+            ("TR-FIX", "order not in clean orders"),
+            ("TR-EARLY", "returned before order"),
+        }
+        assert days.segment("TC-ONE")["orders_count"] == 1
+    if number == 2:
+        assert rejected == set()  # corrected orders re-validate their returns
+    if number == 3:
+        assert rejected == {("TO-ONLY", "negative order_total")}
+        one = days.segment("TC-ONE")
+        assert one["orders_count"] == 0 and one["lifecycle_segment"] == "new_signup_non_buyer"
+
+
+def test_other_date_and_settings_equal_full_refresh(days: Days) -> None:
+    """An earlier as_of_date and other settings need no --full-refresh."""
+    settings = {
+        "excluded_order_statuses": ["cancelled", "canceled", "test", "pending"],
+        "reporting_timezone": "Pacific/Kiritimati",
+    }
+    days.run_both(AS_OF + timedelta(days=1), **settings)
+    assert days.differences(MARTS + STATE) == {}
+    days.run_both(days.as_of)
+    assert days.differences(MARTS + STATE) == {}
+
+
+def test_removed_raw_rows_stop_an_incremental_run(days: Days) -> None:
+    with duckdb.connect(str(days.incremental.database)) as connection:
+        connection.execute(
+            f"delete from {RAW_SCHEMA}.orders where trim(order_id) in "
+            f"(select trim(order_id) from {RAW_SCHEMA}.orders where _loaded_at is not null "
+            "order by _loaded_at limit 1)"
+        )
+    vars = {"raw_schema": RAW_SCHEMA, "as_of_date": days.as_of.isoformat()}
+    result = days.incremental.invoke(["run", "--select", *SELECTION, "--quiet"], vars)
+    assert not result.success
+    assert "--full-refresh" in describe_failures(result)
