@@ -30,7 +30,7 @@ demo: demo-data ## build on the embedded DuckDB and print the segment summary
 	SEGMENTS_DUCKDB_PATH=$(DEMO_DB) $(DBT) build $(PROFILES) --full-refresh --vars '$(DEMO_VARS)'
 	$(BIN)/python -m tools.summary --database $(DEMO_DB)
 
-test: parse build-test lint pytest ## every check (lint after the build: incremental models then render both branches)
+test: lint parse build-test pytest ## every check
 
 lint: setup ## sqlfluff (dbt templater) on every model and data test, ruff on Python
 	$(BIN)/ruff check tools tests bench
