@@ -45,7 +45,7 @@ build-test: setup ## dbt build on the demo data: every model, unit test and data
 	$(BIN)/python -m tools.demo_data --database $(TEST_DB) --schema demo_raw --quiet
 	SEGMENTS_DUCKDB_PATH=$(TEST_DB) $(DBT) build $(PROFILES) --full-refresh --vars '$(DEMO_VARS)'
 
-pytest: setup ## pytest: whole builds on generated data, differential tests, settings, manifest
+pytest: setup setup-report ## pytest (matplotlib too, so the report test runs): whole builds on generated data, differential tests, settings, manifest
 	$(BIN)/pytest -q
 
 test-deep: setup ## the differential suite on thousands of customers over several seeds
