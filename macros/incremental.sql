@@ -2,8 +2,9 @@
     Incremental state (issue 4, docs/scale.md). The models that keep state
     between runs share these helpers:
 
-    - `incremental_materialization()`: incremental where delete+insert works, a full
-      rebuild (table) on Spark, whose parquet tables cannot delete rows.
+    - `incremental_materialization()`: incremental where delete+insert works
+      (DuckDB, PostgreSQL); a table rebuilt by each run on Spark, whose
+      parquet tables cannot delete rows.
     - `processed_at()`: the run's start, stamped on every row a stateful model
       writes; a downstream stateful model reprocesses what its inputs stamped
       after its own latest stamp.

@@ -219,8 +219,20 @@ with_emptied as (
 
 final as (
 
+    -- money as decimal(38, 6) (D10): PostgreSQL's numeric would keep its inputs' scale
     select
-        *,
+        customer_id,
+        order_status,
+        first_order_id,
+        orders_count,
+        orders_with_return,
+        first_order_items,
+        cast(gross_revenue as {{ money_type() }}) as gross_revenue,
+        cast(refunded_amount as {{ money_type() }}) as refunded_amount,
+        cast(first_order_value as {{ money_type() }}) as first_order_value,
+        first_order_at,
+        last_order_at,
+        last_event_at,
         {{ processed_at() }} as processed_at
 
     from with_emptied
