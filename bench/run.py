@@ -69,6 +69,7 @@ class Measurement:
     dbt_elapsed_seconds: float | None = None
     slowest_nodes: list[tuple[str, float]] = field(default_factory=list)
     node_seconds_by_type: dict[str, float] = field(default_factory=dict)
+    test_seconds: dict[str, float] = field(default_factory=dict)
 
 
 def measure(
@@ -112,6 +113,11 @@ def measure(
             kind = name.split(".")[0]
             by_type[kind] = round(by_type.get(kind, 0.0) + node_seconds, 2)
         measurement.node_seconds_by_type = by_type
+        measurement.test_seconds = {
+            name.split(".")[2]: round(node_seconds, 2)
+            for name, node_seconds in nodes
+            if name.startswith("test.") and node_seconds >= 0.5
+        }
     status_text = "ok" if measurement.returncode == 0 else f"FAILED ({measurement.returncode})"
     print(
         f"  {step:<34} {seconds:8.1f} s  cpu {measurement.cpu_seconds:8.1f} s"
@@ -129,7 +135,9 @@ class Bench:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.work = Path(args.work_dir).resolve()
-        self.database = self.work / "bench_work.duckdb"
+        self.database = (
+            Path(args.database).resolve() if args.in_place else self.work / "bench_work.duckdb"
+        )
         self.logs = self.work / "logs"
         self.environment = {
             **os.environ,
@@ -166,6 +174,16 @@ class Bench:
             "--vars",
             json.dumps(self.dbt_vars(as_of)),
             *(["--select", *self.args.select] if self.args.select and command != "parse" else []),
+            *(
+                ["--selector", self.args.selector]
+                if self.args.selector and command != "parse"
+                else []
+            ),
+            *(
+                ["--threads", str(self.args.dbt_threads)]
+                if self.args.dbt_threads and command != "parse"
+                else []
+            ),
             *extra,
         ]
         environment = {**self.environment, "SEGMENTS_TARGET_SCHEMA": schema}
@@ -181,8 +199,9 @@ class Bench:
         if self.work.exists():
             shutil.rmtree(self.work)
         (self.work / "spill").mkdir(parents=True)
-        print(f"copying {args.database} to {self.database} ...", flush=True)
-        shutil.copyfile(args.database, self.database)
+        if not args.in_place:
+            print(f"copying {args.database} to {self.database} ...", flush=True)
+            shutil.copyfile(args.database, self.database)
         as_of = current_as_of(self.database)
         counts = raw_counts(self.database)
         print(
@@ -244,7 +263,13 @@ class Bench:
         load_after = os.getloadavg()
         return {
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "selection": " ".join(args.select) if args.select else "the whole project",
+            "selection": (
+                f"selector {args.selector}"
+                if args.selector
+                else " ".join(args.select)
+                if args.select
+                else "the whole project"
+            ),
             "machine": machine(),
             "load_average_before": [round(value, 2) for value in load_before],
             "load_average_after": [round(value, 2) for value in load_after],
@@ -254,6 +279,7 @@ class Bench:
             | {
                 "memory_limit": args.memory_limit,
                 "threads": str(args.threads),
+                "dbt_threads": str(args.dbt_threads or 2),
             },
             "data": {
                 "as_of": as_of.isoformat(),
@@ -364,6 +390,9 @@ def summarize(steps: Mapping[str, Measurement], daily: Mapping[str, Any]) -> dic
             if not daily_elapsed or not full_elapsed
             else round(daily_elapsed / full_elapsed, 3)
         )
+        daily_nodes = sum(steps["daily_run"].node_seconds_by_type.values())
+        full_nodes = sum(steps["daily_full_refresh"].node_seconds_by_type.values())
+        node_share = None if not full_nodes else round(daily_nodes / full_nodes, 3)
         row(
             "daily dbt run (incremental, 1 day)",
             "daily_run",
@@ -372,6 +401,7 @@ def summarize(steps: Mapping[str, Measurement], daily: Mapping[str, Any]) -> dic
             share_of_full_rebuild=round(share, 3),
             cpu_share_of_full_rebuild=round(cpu_share, 3),
             share_of_full_rebuild_dbt_elapsed=engine_share,
+            share_of_full_rebuild_node_seconds=node_share,
         )
         row("dbt run --full-refresh, same day", "daily_full_refresh", "reference", None)
     return {
@@ -391,7 +421,8 @@ def markdown(results: Mapping[str, Any]) -> str:
         "",
         f"`bench/run.py`, {results['generated_at']}: {results['machine']['cpus']} cores, "
         f"{results['machine']['memory_gib']} GiB, DuckDB {results['machine']['duckdb']} "
-        f"(memory_limit {settings['memory_limit']}, threads {settings['threads']}). "
+        f"(memory_limit {settings['memory_limit']}, threads {settings['threads']}; "
+        f"dbt threads {settings['dbt_threads']}). "
         f"Load average before / after: {results['load_average_before'][0]} / "
         f"{results['load_average_after'][0]}; on a shared machine, CPU time (user + system "
         "of the process) is steadier than wall time.",
@@ -428,7 +459,9 @@ def markdown(results: Mapping[str, Any]) -> str:
                 f"Daily run for {daily['as_of']} ({added} new raw rows): "
                 f"{row['share_of_full_rebuild']:.1%} of a full rebuild's wall time, "
                 f"{row['cpu_share_of_full_rebuild']:.1%} of its CPU time, "
-                f"{row['share_of_full_rebuild_dbt_elapsed']:.1%} of its dbt elapsed time. "
+                f"{row['share_of_full_rebuild_dbt_elapsed']:.1%} of its dbt elapsed time, "
+                f"{row['share_of_full_rebuild_node_seconds']:.1%} of its summed model times "
+                "(the warehouse work). "
                 f"Equal to the full refresh: {equal}."
             )
     lines += ["", "Slowest nodes of each dbt step (seconds, concurrent on 2 threads):", ""]
@@ -454,15 +487,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--memory-limit", default="3GB", help="DuckDB memory_limit (default 3GB)")
     parser.add_argument("--threads", type=int, default=2, help="DuckDB threads (default 2)")
     parser.add_argument(
+        "--dbt-threads",
+        type=int,
+        help="models dbt runs at once (default: the profile's 2); 1 gives each the whole memory",
+    )
+    parser.add_argument(
         "--select",
         nargs="*",
         default=[],
         help="dbt selection for every dbt step (default: the whole project)",
     )
+    parser.add_argument("--selector", help="a dbt selector (selectors.yml) for every dbt step")
     parser.add_argument("--skip-build", action="store_true", help="no dbt build step")
     parser.add_argument("--skip-daily", action="store_true", help="no daily incremental step")
     parser.add_argument("--keep-work", action="store_true", help="keep the scratch copy")
+    parser.add_argument(
+        "--in-place",
+        action="store_true",
+        help="build in --database itself, no copy (only with --skip-daily: no raw row is added)",
+    )
     args = parser.parse_args(argv)
+    if args.in_place and not args.skip_daily:
+        parser.error("--in-place needs --skip-daily (the daily step appends raw rows)")
     if not Path(args.database).exists():
         print(f"{args.database} not found: run `make bench-data` first", file=sys.stderr)
         return 2

@@ -29,7 +29,6 @@ orders, redeliveries, and rejected rows whose correction arrives a day later.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -984,7 +983,7 @@ def main(argv: Sequence[str] | None = None, echo: Callable[[str], None] = print)
     if args.parquet:
         export_parquet(database, args.schema, args.parquet)
         Path(database).unlink()
-        shutil.rmtree(Path(args.parquet) / "_work.duckdb.wal", ignore_errors=True)
+        (Path(args.parquet) / "_work.duckdb.wal").unlink(missing_ok=True)
         where = f"{args.parquet}/<table>/part-0.parquet (as of {args.as_of})"
     _report(counts, time.perf_counter() - started, where)
     return 0
