@@ -61,8 +61,21 @@
 {%- endmacro %}
 
 {% macro spark__parse_timestamp_text(text_expression) -%}
-    {#- Spark reads an offset itself; text without one is read in the session time zone, UTC (profile). -#}
-    {{ try_cast(text_expression, 'timestamp') }}
+    {#-
+        As on the other engines, an offset may follow a space and Z may be
+        lower case: both are normalised first (Java's replacement group is $1,
+        and `\z` the end of input). Spark reads the offset itself; text
+        without one is read in the session time zone, UTC (profile).
+    -#}
+    {%- set offset_after_space = _java_pattern('\\s+([zZ]|[+-]\\d{2}(:?\\d{2})?)$') | replace('\\', '\\\\') -%}
+    {%- set final_z = _java_pattern('[zZ]$') | replace('\\', '\\\\') -%}
+    {%- set normalised = "regexp_replace(regexp_replace(" ~ text_expression
+        ~ ", '" ~ offset_after_space ~ "', '$1'), '" ~ final_z ~ "', '+00:00')" -%}
+    case
+        when {{ regexp_matches(text_expression, '\\d:\\d{2}(:\\d{2}(\\.\\d+)?)?\\s*([zZ]|[+-]\\d{2}(:?\\d{2})?)$') }}
+            then {{ try_cast(normalised, 'timestamp') }}
+        else {{ try_cast(text_expression, 'timestamp') }}
+    end
 {%- endmacro %}
 
 

@@ -434,7 +434,8 @@ def _timestamp_text(rng: random.Random, at: datetime) -> tuple[str, datetime]:
     if roll < 0.50:
         text = at.strftime("%Y-%m-%d %H:%M:%S")
     elif roll < 0.68:
-        text = at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        # a lower-case z now and then (read as UTC like Z)
+        text = at.strftime("%Y-%m-%dT%H:%M:%S") + ("z" if roll >= 0.66 else "Z")
     elif roll < 0.85:
         offset = rng.choice(_OFFSETS)
         local = at + offset
@@ -448,7 +449,9 @@ def _timestamp_text(rng: random.Random, at: datetime) -> tuple[str, datetime]:
             suffix = f"{sign}{hours:02d}{rest:02d}"
         else:
             suffix = f"{sign}{hours:02d}"
-        text = local.strftime(f"%Y-%m-%d{separator}%H:%M:%S") + suffix
+        # now and then a space before the offset
+        space = " " if 0.77 <= roll < 0.80 else ""
+        text = local.strftime(f"%Y-%m-%d{separator}%H:%M:%S") + space + suffix
     elif roll < 0.88:
         text = at.strftime("%Y-%m-%dT%H:%M:%S")
     elif roll < 0.90:
