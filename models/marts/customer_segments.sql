@@ -16,26 +16,48 @@ customers as (
 
 ),
 
+rank_inputs as (
+
+    -- the rank windows sort only the columns they need, not every metric
+    -- (issue 4: about 1 s less per run at 1M customers)
+    select
+        customer_id,
+        net_revenue,
+        orders_count > 0 as is_buyer,
+        orders_count > 0 and days_since_first_order < {{ var('new_customer_window_days') }} as is_new_customer
+
+    from customers
+
+),
+
+ranks as (
+
+    -- percent rank of net revenue among all buyers, and among new customers
+    select
+        customer_id,
+        is_new_customer,
+        rank() over (partition by is_buyer order by net_revenue) - 1 as buyer_rank_offset,
+        count(*) over (partition by is_buyer) - 1 as buyer_rank_span,
+        rank() over (partition by is_new_customer order by net_revenue) - 1 as new_customer_rank_offset,
+        count(*) over (partition by is_new_customer) - 1 as new_customer_rank_span
+
+    from rank_inputs
+
+),
+
 ranked as (
 
     select
-        *,
-        orders_count > 0 and days_since_first_order < {{ var('new_customer_window_days') }} as is_new_customer,
-        -- percent rank of net revenue among all buyers, and among new customers
-        rank() over (
-            partition by orders_count > 0
-            order by net_revenue
-        ) - 1 as buyer_rank_offset,
-        count(*) over (partition by orders_count > 0) - 1 as buyer_rank_span,
-        rank() over (
-            partition by orders_count > 0 and days_since_first_order < {{ var('new_customer_window_days') }}
-            order by net_revenue
-        ) - 1 as new_customer_rank_offset,
-        count(*) over (
-            partition by orders_count > 0 and days_since_first_order < {{ var('new_customer_window_days') }}
-        ) - 1 as new_customer_rank_span
+        customers.*,
+        ranks.is_new_customer,
+        ranks.buyer_rank_offset,
+        ranks.buyer_rank_span,
+        ranks.new_customer_rank_offset,
+        ranks.new_customer_rank_span
 
     from customers
+    inner join ranks
+        on customers.customer_id = ranks.customer_id
 
 ),
 
