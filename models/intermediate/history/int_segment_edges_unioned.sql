@@ -10,6 +10,9 @@
     [history_start_date, as_of_date] are dropped.
 -#}
 
+{%- set active_window_end = dbt.dateadd('day', var('active_window_days'), 'order_dates.order_date') %}
+{%- set signup_window_end = dbt.dateadd('day', var('new_signup_window_days'), 'sign_up_dates.signed_up_date') %}
+
 with
 
 customers as (
@@ -22,13 +25,40 @@ customers as (
 
 ),
 
-valid_orders as (
+order_dates as (
 
+    select * from {{ ref('int_customer_order_dates_aggregated') }}
+
+),
+
+edge_kinds as (
+
+    -- Each order date and each customer row is read once and fanned out to
+    -- its edges by a join with these kinds: reading one CTE in several
+    -- branches of a union made DuckDB hold it in memory (issue 4).
+    select 0 as kind
+    union all
+    select 1 as kind
+    union all
+    select 2 as kind
+
+),
+
+order_edges as (
+
+    -- 0: the order's local date; 1: its active window ends (active -> lapsed,
+    -- unless a later order); 2: the first day of the history
     select
-        customer_id,
-        ordered_at
+        order_dates.customer_id,
+        case edge_kinds.kind
+            when 0 then order_dates.order_date
+            when 1 then cast({{ active_window_end }} as date)
+            else {{ history_start_date() }}
+        end as edge_date,
+        case when edge_kinds.kind = 0 then order_dates.orders_placed else 0 end as orders_placed
 
-    from {{ ref('int_orders_filtered_to_valid') }}
+    from order_dates
+    cross join edge_kinds
 
 ),
 
@@ -39,77 +69,33 @@ sign_up_dates as (
         {{ to_local_date('signed_up_at') }} as signed_up_date
 
     from customers
-    where signed_up_at is not null
 
 ),
 
-order_dates as (
+customer_edges as (
 
+    -- 0: the local sign-up date; 1: the sign-up window ends
+    -- (new_signup_non_buyer -> dormant_non_buyer); 2: the first day of the history
     select
-        customer_id,
-        {{ to_local_date('ordered_at') }} as order_date,
-        count(*) as orders_placed
+        sign_up_dates.customer_id,
+        case edge_kinds.kind
+            when 0 then sign_up_dates.signed_up_date
+            when 1 then cast({{ signup_window_end }} as date)
+            else {{ history_start_date() }}
+        end as edge_date,
+        0 as orders_placed
 
-    from valid_orders
-    group by customer_id, {{ to_local_date('ordered_at') }}
+    from sign_up_dates
+    cross join edge_kinds
+    where edge_kinds.kind = 2 or sign_up_dates.signed_up_date is not null
 
 ),
 
 edges as (
 
-    select
-        customer_id,
-        order_date as edge_date,
-        orders_placed
-
-    from order_dates
-
+    select * from order_edges
     union all
-
-    -- the active window of an order ends: active -> lapsed, unless a later order
-    select
-        customer_id,
-        cast({{ dbt.dateadd('day', var('active_window_days'), 'order_date') }} as date) as edge_date,
-        0 as orders_placed
-
-    from order_dates
-
-    union all
-
-    select
-        customer_id,
-        signed_up_date as edge_date,
-        0 as orders_placed
-
-    from sign_up_dates
-
-    union all
-
-    -- the sign-up window ends: new_signup_non_buyer -> dormant_non_buyer
-    select
-        customer_id,
-        cast({{ dbt.dateadd('day', var('new_signup_window_days'), 'signed_up_date') }} as date) as edge_date,
-        0 as orders_placed
-
-    from sign_up_dates
-
-    union all
-
-    select
-        customer_id,
-        {{ history_start_date() }} as edge_date,
-        0 as orders_placed
-
-    from customers
-
-    union all
-
-    select
-        customer_id,
-        {{ history_start_date() }} as edge_date,
-        0 as orders_placed
-
-    from order_dates
+    select * from customer_edges
 
 ),
 
