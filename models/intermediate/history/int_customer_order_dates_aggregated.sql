@@ -1,8 +1,9 @@
 {#-
     One row per customer and local date (reporting_timezone) with valid
     orders, and how many: the order edges of the segment history. A table of
-    its own (issue 4): aggregated inside int_segment_edges_unioned, two large
-    hash aggregates in one query ran out of DuckDB's memory at 100M orders.
+    its own (issue 4): aggregated inside int_segment_edges_unioned, with the
+    edges in the same query, it ran out of DuckDB's memory (1M customers,
+    1 GB limit).
 -#}
 
 with
