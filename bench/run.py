@@ -289,7 +289,8 @@ class Bench:
             "floor_matches_customer_segments": floor_matches,
             "steps": {name: asdict(step) for name, step in steps.items()},
             "daily": daily,
-            "summary": summarize(steps, daily),
+            "scale_only": args.scale_only,
+            "summary": summarize(steps, daily, scale_only=args.scale_only),
         }
 
 
@@ -339,7 +340,10 @@ def machine() -> dict[str, Any]:
     }
 
 
-def summarize(steps: Mapping[str, Measurement], daily: Mapping[str, Any]) -> dict[str, Any]:
+def summarize(
+    steps: Mapping[str, Measurement], daily: Mapping[str, Any], scale_only: bool = False
+) -> dict[str, Any]:
+    """The table rows; with scale_only (the 100M-order run) the target is to complete."""
     floor = steps["floor"].seconds
     floor_cpu = steps["floor"].cpu_seconds
     rows: list[dict[str, Any]] = []
@@ -365,12 +369,15 @@ def summarize(steps: Mapping[str, Measurement], daily: Mapping[str, Any]) -> dic
 
     within_memory = all(step.peak_rss_bytes <= PEAK_RSS_MAX_BYTES for step in steps.values())
     row("floor (one DuckDB statement)", "floor", "reference", None)
-    row(
-        "dbt run --full-refresh",
-        "run",
-        f"<= {RUN_MAX_RATIO:g}x floor",
-        steps["run"].seconds <= RUN_MAX_RATIO * floor,
-    )
+    if scale_only:
+        row("dbt run --full-refresh", "run", "completes", steps["run"].returncode == 0)
+    else:
+        row(
+            "dbt run --full-refresh",
+            "run",
+            f"<= {RUN_MAX_RATIO:g}x floor",
+            steps["run"].seconds <= RUN_MAX_RATIO * floor,
+        )
     if "build" in steps:
         row(
             "dbt build --full-refresh (every test)",
@@ -443,11 +450,15 @@ def markdown(results: Mapping[str, Any]) -> str:
         )
     within = "yes" if summary["peak_rss_within_4_gib"] else "**no**"
     matches = "yes" if results["floor_matches_customer_segments"] else "**no**"
-    lines += [
-        "",
-        f"Peak RSS within 4 GiB in every step: {within}. "
-        f"The floor's output equals customer_segments: {matches}.",
-    ]
+    peak = max(row["peak_rss_gib"] for row in summary["rows"])
+    memory = (
+        f"Scale check (the 4 GiB and ratio targets are for 1M customers): every step "
+        f"completed within DuckDB's memory_limit of {settings['memory_limit']}, peak RSS "
+        f"{peak:.2f} GiB."
+        if results.get("scale_only")
+        else f"Peak RSS within 4 GiB in every step: {within}."
+    )
+    lines += ["", f"{memory} The floor's output equals customer_segments: {matches}."]
     daily = results.get("daily") or {}
     for row in summary["rows"]:
         if daily and "share_of_full_rebuild" in row:
@@ -501,6 +512,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--skip-build", action="store_true", help="no dbt build step")
     parser.add_argument("--skip-daily", action="store_true", help="no daily incremental step")
     parser.add_argument("--keep-work", action="store_true", help="keep the scratch copy")
+    parser.add_argument(
+        "--scale-only",
+        action="store_true",
+        help="the target is to complete within memory_limit (the 100M-order run), not the ratios",
+    )
     parser.add_argument(
         "--in-place",
         action="store_true",

@@ -19,5 +19,5 @@ bench: setup ## floor vs dbt run, dbt build and a daily incremental run; writes 
 bench-100m: setup ## 10M customers (about 100M orders): the floor and dbt run within DuckDB's memory limit
 	@test -f $(BENCH_100M_DB) || $(BIN)/python -m tools.bench_data --customers 10000000 --database $(BENCH_100M_DB)
 	$(BIN)/python -m bench.run --database $(BENCH_100M_DB) --output bench/results-100m \
-		--work-dir warehouse/bench_100m_work --skip-build --skip-daily --in-place \
+		--work-dir warehouse/bench_100m_work --skip-build --skip-daily --in-place --scale-only \
 		--memory-limit 8GB --dbt-threads 1
