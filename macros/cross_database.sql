@@ -384,3 +384,23 @@
         '{{ value | string | replace('\\', '\\\\') | replace("'", "\\'") }}'
     {%- endif -%}
 {%- endmacro %}
+
+
+{% macro row_number_unordered(partition_columns) -%}
+    {#-
+        Numbers the rows of each partition in no particular order: for keeping
+        one row of rows that agree on every column kept. No ORDER BY on DuckDB
+        and PostgreSQL (at 100M orders an ordered window ran out of DuckDB's
+        memory where this one did not); Spark requires one, so it orders by
+        the first partition column, a constant within the partition.
+    -#}
+    {{ return(adapter.dispatch('row_number_unordered', 'lifecycle_segments')(partition_columns)) }}
+{%- endmacro %}
+
+{% macro default__row_number_unordered(partition_columns) -%}
+    row_number() over (partition by {{ partition_columns | join(', ') }})
+{%- endmacro %}
+
+{% macro spark__row_number_unordered(partition_columns) -%}
+    row_number() over (partition by {{ partition_columns | join(', ') }} order by {{ partition_columns[0] }})
+{%- endmacro %}
