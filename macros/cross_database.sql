@@ -34,6 +34,24 @@
     ({{ expression }} rlike '{{ _java_pattern(pattern) | replace('\\', '\\\\') }}')
 {%- endmacro %}
 
+{% macro regexp_replace(expression, pattern, replacement) -%}
+    {#- Replace every match; `\\1` in the replacement is the first group, on every engine. -#}
+    {{ return(adapter.dispatch('regexp_replace', 'lifecycle_segments')(expression, pattern, replacement)) }}
+{%- endmacro %}
+
+{% macro default__regexp_replace(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}')
+{%- endmacro %}
+
+{% macro spark__regexp_replace(expression, pattern, replacement) -%}
+    {#- As spark__regexp_matches for the pattern; Java names a group $1, not \\1. -#}
+    regexp_replace(
+        {{ expression }},
+        '{{ _java_pattern(pattern) | replace('\\', '\\\\') }}',
+        '{{ modules.re.sub('\\\\(\\d)', '$\\1', replacement) }}'
+    )
+{%- endmacro %}
+
 {% macro _java_pattern(pattern) -%}
     {%- if pattern.endswith('$') and not pattern.endswith('\\$') -%}
         {{- pattern[:-1] ~ '\\z' -}}
@@ -43,37 +61,20 @@
 {%- endmacro %}
 
 
-
 {% macro parse_timestamp_text(text_expression) -%}
-    {#- Text to a UTC timestamp: honour an explicit offset, else read as UTC; null if unparseable. -#}
-    {{ return(adapter.dispatch('parse_timestamp_text', 'lifecycle_segments')(text_expression)) }}
-{%- endmacro %}
-
-{% macro default__parse_timestamp_text(text_expression) -%}
-    {#- An offset may follow a space, and Z may be lower case: normalise both to +hh:mm first. -#}
-    {%- set normalised = "regexp_replace(regexp_replace(" ~ text_expression
-        ~ ", '\\s+([zZ]|[+-]\\d{2}(:?\\d{2})?)$', '\\1'), '[zZ]$', '+00:00')" -%}
-    case
-        when {{ regexp_matches(text_expression, '\\d:\\d{2}(:\\d{2}(\\.\\d+)?)?\\s*([zZ]|[+-]\\d{2}(:?\\d{2})?)$') }}
-            then cast({{ try_cast(normalised, 'timestamptz') }} at time zone 'UTC' as timestamp)
-        else {{ try_cast(text_expression, 'timestamp') }}
-    end
-{%- endmacro %}
-
-{% macro spark__parse_timestamp_text(text_expression) -%}
     {#-
-        As on the other engines, an offset may follow a space and Z may be
-        lower case: both are normalised first (Java's replacement group is $1,
-        and `\z` the end of input). Spark reads the offset itself; text
-        without one is read in the session time zone, UTC (profile).
+        Text to a UTC timestamp: honour an explicit offset, else read as UTC;
+        null if unparseable. An offset may follow a space, and Z may be lower
+        case: both are normalised to +hh:mm first. One body for every engine,
+        from the engine variants of regexp_replace, regexp_matches, try_cast
+        and timestamptz_to_utc (on Spark, text without an offset is read in
+        the session time zone, UTC in the profile).
     -#}
-    {%- set offset_after_space = _java_pattern('\\s+([zZ]|[+-]\\d{2}(:?\\d{2})?)$') | replace('\\', '\\\\') -%}
-    {%- set final_z = _java_pattern('[zZ]$') | replace('\\', '\\\\') -%}
-    {%- set normalised = "regexp_replace(regexp_replace(" ~ text_expression
-        ~ ", '" ~ offset_after_space ~ "', '$1'), '" ~ final_z ~ "', '+00:00')" -%}
+    {%- set offset_after_space = regexp_replace(text_expression, '\\s+([zZ]|[+-]\\d{2}(:?\\d{2})?)$', '\\1') -%}
+    {%- set normalised = regexp_replace(offset_after_space, '[zZ]$', '+00:00') -%}
     case
         when {{ regexp_matches(text_expression, '\\d:\\d{2}(:\\d{2}(\\.\\d+)?)?\\s*([zZ]|[+-]\\d{2}(:?\\d{2})?)$') }}
-            then {{ try_cast(normalised, 'timestamp') }}
+            then {{ timestamptz_to_utc(try_cast(normalised, 'timestamptz')) }}
         else {{ try_cast(text_expression, 'timestamp') }}
     end
 {%- endmacro %}
@@ -149,7 +150,7 @@
     {%- elif kind == 'timestamp' -%}
         case
             when {{ regexp_matches(expression, _iso_timestamp_pattern()) }}
-                then cast(regexp_replace({{ expression }}, '(\.\d{6})\d+', '\1') as {{ data_type }})
+                then cast({{ regexp_replace(expression, '(\\.\\d{6})\\d+', '\\1') }} as {{ data_type }})
         end
     {%- else -%}
         {{ exceptions.raise_compiler_error('try_cast: no safe cast to ' ~ data_type ~ ' on PostgreSQL') }}
@@ -172,7 +173,7 @@
     {%- elif kind == 'timestamp' -%}
         case
             when {{ regexp_matches(expression, _iso_timestamp_pattern()) }}
-                then try_cast(regexp_replace({{ expression }}, '(\\.\\d{6})\\d+', '$1') as {{ spark_type }})
+                then try_cast({{ regexp_replace(expression, '(\\.\\d{6})\\d+', '\\1') }} as {{ spark_type }})
         end
     {%- else -%}
         try_cast({{ expression }} as {{ spark_type }})
