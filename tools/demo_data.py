@@ -1026,6 +1026,13 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         description="Generate messy demo e-commerce data and load it into DuckDB.",
     )
     parser.add_argument("--database", required=True, help="DuckDB file to write")
+    add_generation_arguments(parser)
+    parser.add_argument("--quiet", action="store_true", help="print only the final line")
+    return parser.parse_args(argv)
+
+
+def add_generation_arguments(parser: argparse.ArgumentParser) -> None:
+    """--schema, --customers, --seed and --as-of: what every loader of the demo data takes."""
     parser.add_argument("--schema", default=DEMO_SCHEMA, help=f"default: {DEMO_SCHEMA}")
     parser.add_argument("--customers", type=int, default=3000, help="default: 3000")
     parser.add_argument("--seed", type=int, default=42, help="default: 42")
@@ -1035,8 +1042,6 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=DEMO_AS_OF,
         help=f"date the data is built around, YYYY-MM-DD (default: {DEMO_AS_OF})",
     )
-    parser.add_argument("--quiet", action="store_true", help="print only the final line")
-    return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

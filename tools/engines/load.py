@@ -27,10 +27,9 @@ import re
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import Any
 
-from tools.demo_data import DEMO_AS_OF, DEMO_SCHEMA, RAW_COLUMNS, Row, generate_demo
+from tools.demo_data import RAW_COLUMNS, Row, add_generation_arguments, generate_demo
 from tools.engines.targets import postgres_connect, spark_session
 
 ENGINES = ("postgres", "spark")
@@ -135,15 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Generate the demo data and load it into PostgreSQL or Spark.",
     )
     parser.add_argument("--engine", required=True, choices=ENGINES)
-    parser.add_argument("--schema", default=DEMO_SCHEMA, help=f"default: {DEMO_SCHEMA}")
-    parser.add_argument("--customers", type=int, default=3000, help="default: 3000")
-    parser.add_argument("--seed", type=int, default=42, help="default: 42")
-    parser.add_argument(
-        "--as-of",
-        type=date.fromisoformat,
-        default=DEMO_AS_OF,
-        help=f"date the data is built around, YYYY-MM-DD (default: {DEMO_AS_OF})",
-    )
+    add_generation_arguments(parser)
     args = parser.parse_args(argv)
     if args.customers < 1:
         print("--customers must be at least 1", file=sys.stderr)
