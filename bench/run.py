@@ -139,6 +139,12 @@ class Bench:
             Path(args.database).resolve() if args.in_place else self.work / "bench_work.duckdb"
         )
         self.logs = self.work / "logs"
+        # the selection and concurrency of every measured dbt command (parse takes neither)
+        self.run_options = [
+            *(["--select", *args.select] if args.select else []),
+            *(["--selector", args.selector] if args.selector else []),
+            *(["--threads", str(args.dbt_threads)] if args.dbt_threads else []),
+        ]
         self.environment = {
             **os.environ,
             "DO_NOT_TRACK": "1",
@@ -173,17 +179,7 @@ class Bench:
             str(self.logs / f"dbt_{schema}"),
             "--vars",
             json.dumps(self.dbt_vars(as_of)),
-            *(["--select", *self.args.select] if self.args.select and command != "parse" else []),
-            *(
-                ["--selector", self.args.selector]
-                if self.args.selector and command != "parse"
-                else []
-            ),
-            *(
-                ["--threads", str(self.args.dbt_threads)]
-                if self.args.dbt_threads and command != "parse"
-                else []
-            ),
+            *([] if command == "parse" else self.run_options),
             *extra,
         ]
         environment = {**self.environment, "SEGMENTS_TARGET_SCHEMA": schema}
