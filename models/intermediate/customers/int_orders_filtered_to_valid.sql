@@ -1,4 +1,4 @@
-{#- Valid orders as of as_of_date (SEGMENTS.md section 3), with the first order flagged. -#}
+{#- Valid orders as of as_of_date (SEGMENTS.md section 3). -#}
 
 with
 
@@ -22,19 +22,6 @@ valid as (
         {{ is_on_or_before_as_of('ordered_at') }}
         and {{ has_counted_status('order_status') }}
 
-),
-
-numbered as (
-
-    select
-        *,
-        row_number() over (
-            partition by customer_id
-            order by ordered_at asc, order_id asc
-        ) = 1 as is_first_order
-
-    from valid
-
 )
 
-select * from numbered
+select * from valid
