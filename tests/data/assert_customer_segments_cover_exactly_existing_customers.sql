@@ -1,7 +1,10 @@
 {#-
     The mart has one row for every customer who exists as of as_of_date and for
     no one else (SEGMENTS.md section 3), restated from the clean models.
+    Tagged heavy: it reads every valid order (docs/scale.md).
 -#}
+
+{{ config(tags=['heavy']) }}
 
 with
 
