@@ -47,6 +47,13 @@ SCHEMA = "analytics"
 FULL_SCHEMA = "analytics_full"
 FLOOR_SCHEMA = "bench_floor"
 COMPARED_MARTS = ("customer_segments", "rejected_rows", "source_reconciliation")
+# compared too when the whole project is built (no --selector)
+HISTORY_MARTS = (
+    "customer_segment_history",
+    "customer_segment_changes",
+    "segment_daily_summary",
+    "customer_segments_sync",
+)
 GIB = 1024**3
 
 # Targets of issue 4, at 1M customers / 10M orders on 2 cores and 24 GiB.
@@ -252,7 +259,7 @@ class Bench:
             )
             equal = {
                 mart: same_rows(self.database, f"{SCHEMA}.{mart}", f"{FULL_SCHEMA}.{mart}")
-                for mart in COMPARED_MARTS
+                for mart in COMPARED_MARTS + (() if args.selector else HISTORY_MARTS)
             }
             print(f"  incremental equals full refresh: {equal}", flush=True)
             daily = {"as_of": new_as_of.isoformat(), "rows_added": added, "equal": equal}

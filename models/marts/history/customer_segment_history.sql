@@ -11,6 +11,11 @@
     as_of_date therefore extends the table to exactly what a backfill to that
     date gives; a restatement of raw data before the current spells needs
     --full-refresh (DECISIONLOG, segment history).
+
+    When the stored spells start on another day than history_start_date (by
+    default 365 days before as_of_date, so every scheduled run moves it), the
+    run rebuilds the table as a backfill: the pre-hook empties it and no
+    stored spell is read (DECISIONLOG D37).
 -#}
 
 {{
@@ -19,8 +24,11 @@
         unique_key=['customer_id', 'valid_from'],
         incremental_strategy='delete+insert',
         on_schema_change='fail',
+        pre_hook="{% if history_start_moved() %}delete from {{ this }}{% endif %}",
     )
 }}
+
+{%- set grow = is_incremental() and not history_start_moved() %}
 
 with
 
@@ -37,7 +45,7 @@ segment_edges as (
 
 current_spells as (
 
-    {% if is_incremental() %}
+    {% if grow %}
         select
             customer_id,
             lifecycle_segment,
@@ -46,7 +54,7 @@ current_spells as (
         from {{ this }}
         where valid_to is null
     {% else %}
-        -- a full build (backfill) starts from no stored spell
+        -- a backfill starts from no stored spell
         select
             customer_id,
             lifecycle_segment,
