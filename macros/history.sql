@@ -22,23 +22,6 @@
 {% endmacro %}
 
 
-{% macro history_start_moved() %}
-    {#-
-        In an incremental run of customer_segment_history: true when its stored
-        spells start on another day than history_start_date, so that it must be
-        rebuilt as a backfill (DECISIONLOG D37). Every spell of a customer who
-        exists on history_start_date starts on it, so the earliest valid_from is
-        the start of the stored history (a table without such a customer is
-        rebuilt every run, which is only slower).
-    -#}
-    {%- if not execute or not is_incremental() -%}
-        {{- return(false) -}}
-    {%- endif -%}
-    {%- set stored_start = run_query('select min(valid_from) from ' ~ this).columns[0].values()[0] -%}
-    {{- return(stored_start is none or stored_start | string != get_history_start_date()) -}}
-{% endmacro %}
-
-
 {% macro history_start_date() -%}
     cast('{{ get_history_start_date() }}' as date)
 {%- endmacro %}

@@ -6,7 +6,7 @@ reference: customer_segments rebuilt point in time (as_of_date = each day).
 - the change feed of a day is the difference between the builds of that day and
   the day before;
 - the daily summary of a day is the point-in-time build grouped by segment;
-- a history grown by daily (incremental) runs, a skipped day included, is
+- a history grown by daily runs, a skipped day included, is
   identical to one backfill, in a non-UTC reporting time zone with short windows.
 """
 

@@ -49,9 +49,9 @@ SELECTION = [
     "+customer_segments_sync",
 ]
 MARTS = ("customer_segments", "rejected_rows", "source_reconciliation")
-# The segment history, with the default history_start_date (365 days before
-# as_of_date, so it moves with every day). Compared day by day only: after a
-# change of settings it needs --full-refresh (D20).
+# The segment history and the marts read from it: day by day with the default
+# history_start_date (365 days before as_of_date, so it moves with every day),
+# then across a change of settings with a fixed one.
 HISTORY = (
     "customer_segment_history",
     "customer_segment_changes",
@@ -413,15 +413,18 @@ def check_story(days: Days, number: int) -> None:
 
 
 def test_other_date_and_settings_equal_full_refresh(days: Days) -> None:
-    """An earlier as_of_date and other settings need no --full-refresh."""
+    """An earlier as_of_date and other settings need no --full-refresh, nor
+    does the history: with a fixed history_start_date in both runs, spells
+    derived under the other settings must not survive the switch back (D38)."""
+    history_start = {"history_start_date": (AS_OF - timedelta(days=200)).isoformat()}
     settings = {
         "excluded_order_statuses": ["cancelled", "canceled", "test", "pending"],
         "reporting_timezone": "Pacific/Kiritimati",
     }
-    days.run_both(AS_OF + timedelta(days=1), **settings)
-    assert days.differences(MARTS + STATE) == {}
-    days.run_both(days.as_of)
-    assert days.differences(MARTS + STATE) == {}
+    days.run_both(AS_OF + timedelta(days=1), **settings, **history_start)
+    assert days.differences(MARTS + STATE + HISTORY) == {}
+    days.run_both(days.as_of, **history_start)
+    assert days.differences(MARTS + STATE + HISTORY) == {}
 
 
 def test_removed_raw_rows_stop_an_incremental_run(days: Days) -> None:

@@ -16,8 +16,6 @@ LAYERS = {"staging": 0, "intermediate": 1, "marts": 2}
 GRAIN_TESTS = {"unique", "unique_combination_of_columns"}
 # Models whose materialization is the exception to their folder's, and why.
 MATERIALIZATION_EXCEPTIONS = {
-    # grown by daily runs, backfilled with --full-refresh (DECISIONLOG: segment history)
-    "customer_segment_history": "incremental",
     # state kept between daily runs (docs/scale.md): each run reprocesses only
     # the keys and customers that received raw rows
     "int_customers_versioned": "incremental",
