@@ -47,7 +47,7 @@ SCHEMA = "analytics"
 FULL_SCHEMA = "analytics_full"
 FLOOR_SCHEMA = "bench_floor"
 COMPARED_MARTS = ("customer_segments", "rejected_rows", "source_reconciliation")
-# compared too when the whole project is built (no --selector)
+# compared too when the whole project is built (neither --select nor --selector)
 HISTORY_MARTS = (
     "customer_segment_history",
     "customer_segment_changes",
@@ -259,7 +259,7 @@ class Bench:
             )
             equal = {
                 mart: same_rows(self.database, f"{SCHEMA}.{mart}", f"{FULL_SCHEMA}.{mart}")
-                for mart in COMPARED_MARTS + (() if args.selector else HISTORY_MARTS)
+                for mart in COMPARED_MARTS + (() if args.selector or args.select else HISTORY_MARTS)
             }
             print(f"  incremental equals full refresh: {equal}", flush=True)
             daily = {"as_of": new_as_of.isoformat(), "rows_added": added, "equal": equal}
