@@ -119,7 +119,13 @@ def test_numbers() -> None:
     assert read_money("1.0000005").value == Decimal("1.000001")  # decimal(38, 6), half up
     assert read_money("-0").value == 0 and not read_money("-0").value < 0
     assert read_money("1,000").unparseable and read_money("$1").unparseable
-    assert read_money("1e40").unparseable and read_money("1e31").value == Decimal("1e31")
+    assert read_money("1e40").unparseable and read_money("1e31").unparseable
+    # SEGMENTS.md section 1: |x| >= 10^15, NaN and the infinities do not parse
+    assert read_money("999999999999999.999999").value == Decimal("999999999999999.999999")
+    assert read_money("999999999999999.9999995").unparseable  # rounds to 10^15
+    assert read_money("-1e15").unparseable and read_money(1e15).unparseable
+    assert read_money(float("nan")).unparseable and read_money(float("-inf")).unparseable
+    assert read_whole_number(float("inf")).unparseable and read_whole_number(1e30).unparseable
     assert read_money(" ").missing and read_money(None).missing
     assert read_money(Decimal("2.50")).value == Decimal("2.5")
     assert read_whole_number("2.0").value == 2 and read_whole_number(" 3 ").value == 3
@@ -132,6 +138,8 @@ def test_flags_and_emails() -> None:
     assert [read_flag(v) for v in ["true", " YES ", "t", "1", "y"]] == [True] * 5
     assert [read_flag(v) for v in ["false", "no", "maybe", "", None, False]] == [False] * 6
     assert read_flag(True) is True
+    assert [read_flag(v) for v in [1, 0, 2]] == [True, False, False]  # whole numbers 0/1
+    assert read_flag("\tTRUE\u200b") is True  # trimmed of every blank character
     assert read_email("  Someone@Example.COM ") == "someone@example.com"
     assert read_email("a@b") is None and read_email("a b@c.de") is None
     assert read_email("a@@b.de") is None and read_email("") is None

@@ -25,6 +25,7 @@ by the differential tests:
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -153,6 +154,7 @@ CUSTOMER_SEGMENTS_COLUMNS: tuple[str, ...] = (
 ZERO = Decimal(0)
 MONEY_QUANTUM = Decimal("0.000001")
 MONEY_LIMIT = Decimal(10) ** 32  # decimal(38, 6) holds 32 digits before the point
+NUMBER_LIMIT = Decimal(10) ** 15  # SEGMENTS.md section 1: |x| >= 10^15 does not parse
 EPOCH = datetime(1970, 1, 1)
 INTEGER_MIN, INTEGER_MAX = -(2**31), 2**31 - 1  # SQL integer
 EXACT = Context(prec=200)  # decimal arithmetic without rounding for any amount read
@@ -179,8 +181,12 @@ MISSING = Reading(missing=True)
 UNPARSEABLE = Reading(missing=False)
 
 
+# SEGMENTS.md section 1, "Trimmed": space, tab, LF, CR, VT, FF, U+00A0, U+200B, U+FEFF
+BLANK_CHARACTERS = " \t\n\r\x0b\x0c\u00a0\u200b\ufeff"
+
+
 def trim(text: str) -> str:
-    return text.strip(" ")
+    return text.strip(BLANK_CHARACTERS)
 
 
 def sql_text(value: Any) -> str | None:
@@ -277,6 +283,8 @@ def read_number(value: Any) -> Reading:
     if isinstance(value, int | Decimal):
         return Reading(False, Decimal(value))
     if isinstance(value, float):
+        if not math.isfinite(value):  # NaN and the infinities do not parse
+            return UNPARSEABLE
         return Reading(False, Decimal(repr(value)))
     text = read_text(value)
     if text is None:
@@ -298,7 +306,7 @@ def read_money(value: Any) -> Reading:
         if abs(reading.value) >= MONEY_LIMIT:
             return UNPARSEABLE
         amount = reading.value.quantize(MONEY_QUANTUM, rounding=ROUND_HALF_UP)
-        if abs(amount) >= MONEY_LIMIT:
+        if abs(amount) >= NUMBER_LIMIT:
             return UNPARSEABLE
     return Reading(False, amount)
 
@@ -310,6 +318,8 @@ def read_whole_number(value: Any) -> Reading:
         return reading
     if reading.value != reading.value.to_integral_value():
         return UNPARSEABLE
+    if abs(reading.value) >= NUMBER_LIMIT:
+        return UNPARSEABLE
     quantity = int(reading.value)
     if not INTEGER_MIN <= quantity <= INTEGER_MAX:
         return UNPARSEABLE
@@ -320,9 +330,11 @@ _TRUE_TEXTS = frozenset({"true", "t", "yes", "y", "1"})
 
 
 def read_flag(value: Any) -> bool:
-    """accepts_marketing (DECISIONLOG D7): true spellings are true, all else false."""
+    """accepts_marketing (DECISIONLOG D7): true spellings and the whole number 1 are true."""
     if isinstance(value, bool):
         return value
+    if isinstance(value, int):
+        return value == 1
     text = read_text(value)
     return text is not None and text.lower() in _TRUE_TEXTS
 
@@ -395,6 +407,19 @@ def surviving_versions(table: str, rows: Iterable[Row]) -> tuple[list[Row], list
     return survivors, keyless, superseded
 
 
+def _load_time_checks(row: Row) -> list[tuple[str, bool]]:
+    """The checks of `_loaded_at` that follow every missing-key check (DECISIONLOG D42)."""
+    loaded_at = read_timestamp(row.get("_loaded_at"))
+    run_started = datetime.now(UTC).replace(tzinfo=None)
+    return [
+        ("unparseable _loaded_at", loaded_at.unparseable),
+        (
+            "_loaded_at after the run started",
+            loaded_at.value is not None and loaded_at.value > run_started,
+        ),
+    ]
+
+
 def _first_failure(checks: Sequence[tuple[str, bool]]) -> str | None:
     for reason, failed in checks:
         if failed:
@@ -408,6 +433,7 @@ def _check_customer(row: Row) -> tuple[str | None, dict[str, Any]]:
     reason = _first_failure(
         [
             ("missing customer_id", customer_id is None),
+            *_load_time_checks(row),
             ("unparseable signed_up_at", signed_up_at.unparseable),
         ]
     )
@@ -428,6 +454,7 @@ def _check_order(row: Row) -> tuple[str | None, dict[str, Any]]:
     reason = _first_failure(
         [
             ("missing order_id", order_id is None),
+            *_load_time_checks(row),
             ("missing customer_id", customer_id is None),
             ("missing ordered_at", ordered_at.missing),
             ("unparseable ordered_at", ordered_at.unparseable),
@@ -458,6 +485,7 @@ def _check_return(row: Row) -> tuple[str | None, dict[str, Any]]:
     reason = _first_failure(
         [
             ("missing return_id", return_id is None),
+            *_load_time_checks(row),
             ("missing returned_at", returned_at.missing),
             ("unparseable returned_at", returned_at.unparseable),
             ("unparseable refund_amount", refund.unparseable),
@@ -484,6 +512,7 @@ def _check_cart(row: Row) -> tuple[str | None, dict[str, Any]]:
     reason = _first_failure(
         [
             ("missing cart_id", cart_id is None),
+            *_load_time_checks(row),
             ("missing created_at", created_at.missing),
             ("unparseable created_at", created_at.unparseable),
             ("unparseable cart_value", value.unparseable),
@@ -550,6 +579,10 @@ def clean_all(raw: Mapping[str, Sequence[Row]]) -> dict[str, Cleaned]:
             return "order not in clean orders"
         if record["returned_at"] < order["ordered_at"]:  # D5: UTC instants
             return "returned before order"
+        if record["refund_amount"] > order["order_total"]:
+            return "refund_amount above order_total"
+        if record["returned_quantity"] > order["items_quantity"]:
+            return "returned_quantity above items_quantity"
         return None
 
     cleaned["returns"] = clean_table("returns", raw.get("returns", []), check_against_orders)

@@ -327,10 +327,29 @@ UNPARSEABLE_TIMESTAMPS = (
     "20250601",
 )
 MONEY_TEXTS = ("10", "10.00", " 25.50 ", "99.99", "0", "100", "7.5", "1e1", "+3", "0.000001")
-BAD_MONEY_TEXTS = ("abc", "1,000", "12.5.1", "$10", "NaN")
+BAD_MONEY_TEXTS = (
+    "abc",
+    "1,000",
+    "12.5.1",
+    "$10",
+    "NaN",
+    "Infinity",
+    "1e15",
+    "99999999999999999999",
+)
 QUANTITY_TEXTS = ("1", "1", "2", " 3 ", "2.0", "10", "1e0")
 BAD_QUANTITY_TEXTS = ("1.5", "two", "0.5", "1/2")
-VALID_STATUSES = (None, None, "completed", " Completed ", "SHIPPED", "", "  ", "paid")
+VALID_STATUSES = (
+    None,
+    None,
+    "completed",
+    " Completed ",
+    "SHIPPED",
+    "",
+    "  ",
+    "paid",
+    "\tpaid\u200b",
+)
 EXCLUDED_STATUS_TEXTS = (
     " Cancelled",
     "CANCELED ",
@@ -447,7 +466,9 @@ def render_quantity(ch: Chooser, kind: str, value: int | None = None, bad: bool 
 
 
 def pad_key(ch: Chooser, key: str) -> str:
-    return ch.pick([key, key, key, f" {key}", f"{key} ", f"  {key}  "])
+    return ch.pick(
+        [key, key, key, f" {key}", f"{key} ", f"  {key}  ", f"\t{key}\u00a0", f"\u200b{key}\ufeff"]
+    )
 
 
 def loaded_at(ch: Chooser, ctx: Context, table: str, moment: datetime | None) -> Any:
