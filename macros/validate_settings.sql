@@ -6,17 +6,19 @@
 
 {% macro validate_settings() %}
     {%- if execute -%}
-        {%- set problems = [] -%}
+        {%- do _warn_unknown_vars() -%}
+        {%- set problems = _identifier_problems() -%}
 
+        {#- windows: at most 100 years (36,500 days); counts: at most a million (SEGMENTS.md section 7) -#}
         {%- set whole_number_ranges = [
-            ('new_signup_window_days', 1, none),
-            ('active_window_days', 1, none),
-            ('new_customer_window_days', 1, none),
-            ('cart_abandonment_window_days', 1, none),
-            ('one_off_after_days', 0, none),
-            ('late_churn_min_tenure_days', 0, none),
-            ('frequent_returner_min_returns', 1, none),
-            ('multi_item_min_items', 1, none),
+            ('new_signup_window_days', 1, 36500),
+            ('active_window_days', 1, 36500),
+            ('new_customer_window_days', 1, 36500),
+            ('cart_abandonment_window_days', 1, 36500),
+            ('one_off_after_days', 0, 36500),
+            ('late_churn_min_tenure_days', 0, 36500),
+            ('frequent_returner_min_returns', 1, 1000000),
+            ('multi_item_min_items', 1, 1000000),
             ('high_potential_min_pct', 0, 100),
             ('frequent_returner_min_return_pct', 0, 100),
             ('value_tier_high_min_pct', 0, 100),
@@ -25,6 +27,7 @@
         ] -%}
         {%- for name, minimum, maximum in whole_number_ranges -%}
             {%- set allowed = 'a whole number ' ~ ('from ' ~ minimum ~ ' to ' ~ maximum if maximum is not none else minimum ~ ' or more') -%}
+            {#- the range is written without thousands separators, as a var is typed -#}
             {%- set value = var(name) -%}
             {%- if not _is_whole_number(value) -%}
                 {%- do problems.append(name ~ ' = ' ~ value ~ ': must be ' ~ allowed) -%}
@@ -106,3 +109,90 @@
         '{{ status | trim | lower | replace("'", "''") }}'{{ ', ' if not loop.last }}
     {%- endfor -%}
 {%- endmacro %}
+
+
+{% macro project_var_names() %}
+    {#- Every var of the project (dbt_project.yml; tests/test_settings.py checks the two agree). -#}
+    {{- return([
+        'raw_schema', 'raw_database', 'as_of_date', 'reporting_timezone', 'excluded_order_statuses',
+        'new_signup_window_days', 'active_window_days', 'new_customer_window_days',
+        'high_potential_min_pct', 'one_off_after_days', 'frequent_returner_min_returns',
+        'frequent_returner_min_return_pct', 'multi_item_min_items', 'value_tier_high_min_pct',
+        'value_tier_medium_min_pct', 'late_churn_min_tenure_days', 'cart_abandonment_window_days',
+        'max_rejected_pct', 'history_start_date', 'sync_email_as_sha256',
+    ]) -}}
+{% endmacro %}
+
+
+{% macro _identifier_problems() %}
+    {#-
+        raw_schema and raw_database name a schema and a database in SQL: only
+        plain names pass (letters, digits, _, $ and -), so no text of a var
+        can ever become SQL; the adapter quotes them (DECISIONLOG D40).
+    -#}
+    {%- set problems = [] -%}
+    {%- for name in ['raw_schema', 'raw_database'] -%}
+        {%- set value = var(name) -%}
+        {%- if value is none and name == 'raw_database' -%}
+        {%- elif value is not string or not modules.re.match('^[A-Za-z0-9_$-]+\\Z', value) -%}
+            {%- do problems.append(name ~ ' = ' ~ (value | string | tojson) ~ ': must be a plain name of letters, digits, _, $ and -'
+                ~ (' (or null for the target database)' if name == 'raw_database' else '')) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return(problems) -}}
+{% endmacro %}
+
+
+{% macro require_plain_identifiers() %}
+    {#- Stop before any SQL that names the raw schema runs (check_raw_tables calls it first). -#}
+    {%- set problems = _identifier_problems() -%}
+    {%- if problems -%}
+        {{ exceptions.raise_compiler_error('Invalid settings (dbt vars):\n  - ' ~ problems | join('\n  - ')) }}
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro _warn_unknown_vars() %}
+    {#-
+        A var given on the command line that the project does not know is most
+        likely a misspelt one, silently ignored by dbt: warn, naming the closest
+        known var. In a host project (this one installed as a package) only a
+        near miss is named, since the host's own vars are not ours to judge.
+        Vars set in a dbt_project.yml cannot be listed from Jinja (DECISIONLOG D41).
+    -#}
+    {%- set known = project_var_names() -%}
+    {%- set given = invocation_args_dict.get('vars') or {} -%}
+    {%- if given is mapping -%}
+        {%- for name in given.keys() | sort if name not in known -%}
+            {%- set ns = namespace(best=none, distance=1000) -%}
+            {%- for candidate in known -%}
+                {%- set distance = _edit_distance(name | lower, candidate) -%}
+                {%- if distance < ns.distance -%}
+                    {%- set ns.best, ns.distance = candidate, distance -%}
+                {%- endif -%}
+            {%- endfor -%}
+            {%- set near = ns.distance <= [3, (name | length) // 3] | max -%}
+            {%- if project_name == 'lifecycle_segments' or near -%}
+                {%- do exceptions.warn(
+                    'Unknown var ' ~ name ~ ': lifecycle_segments does not read it, so it changes nothing. '
+                    ~ 'Did you mean ' ~ ns.best ~ '?'
+                ) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro _edit_distance(left, right) %}
+    {#- Levenshtein distance between two short texts. -#}
+    {%- set ns = namespace(previous=range(right | length + 1) | list) -%}
+    {%- for left_index in range(left | length) -%}
+        {%- set current = [left_index + 1] -%}
+        {%- for right_index in range(right | length) -%}
+            {%- set cost = 0 if left[left_index] == right[right_index] else 1 -%}
+            {%- do current.append([ns.previous[right_index + 1] + 1, current[right_index] + 1, ns.previous[right_index] + cost] | min) -%}
+        {%- endfor -%}
+        {%- set ns.previous = current -%}
+    {%- endfor -%}
+    {{- return(ns.previous[-1]) -}}
+{% endmacro %}

@@ -3,7 +3,9 @@ message that names the var and the allowed range (SEGMENTS.md section 7)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -12,11 +14,11 @@ from tests.harness import DbtProject, load_raw_tables
 BAD_SETTINGS = [
     (
         {"new_signup_window_days": 0},
-        "new_signup_window_days = 0: must be a whole number 1 or more",
+        "new_signup_window_days = 0: must be a whole number from 1 to 36500",
     ),
     (
         {"active_window_days": -5},
-        "active_window_days = -5: must be a whole number 1 or more",
+        "active_window_days = -5: must be a whole number from 1 to 36500",
     ),
     (
         {"cart_abandonment_window_days": 2.5},
@@ -56,7 +58,7 @@ BAD_SETTINGS = [
     ),
     (
         {"late_churn_min_tenure_days": -1},
-        "late_churn_min_tenure_days = -1: must be a whole number 0 or more",
+        "late_churn_min_tenure_days = -1: must be a whole number from 0 to 36500",
     ),
 ]
 
@@ -126,3 +128,15 @@ def test_good_settings_build(tiny_project: DbtProject) -> None:
     )
     assert result.success
     assert tiny_project.table("customer_segments")[0]["lifecycle_segment"] == "new_signup_non_buyer"
+
+
+def test_the_known_var_list_is_the_vars_of_dbt_project() -> None:
+    """project_var_names() (which names the closest var to a misspelt one) lists every var."""
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    declared = set(yaml.safe_load((root / "dbt_project.yml").read_text())["vars"])
+    macro = (root / "macros" / "validate_settings.sql").read_text()
+    block = macro[macro.index("{% macro project_var_names() %}") :]
+    listed = set(re.findall(r"'([a-z0-9_]+)'", block[: block.index("{% endmacro %}")]))
+    assert listed == declared
