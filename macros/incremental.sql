@@ -43,6 +43,23 @@
 {% endmacro %}
 
 
+{% macro state_loaded_at_watermark() %}
+    {#-
+        The latest _loaded_at a versioned model has seen, among the rows that
+        were not in the future when it processed them (_loaded_at <=
+        processed_at): a load time after the run's start is rejected, and must
+        not hide every later delivery behind it. Such rows lie above the
+        watermark, so each run reads them again until their time has come
+        (DECISIONLOG D42).
+    -#}
+    {%- if not execute or not is_incremental() -%}
+        {{- return(_timestamp_literal(none)) -}}
+    {%- endif -%}
+    {%- set result = run_query('select max(_loaded_at) from ' ~ this ~ ' where _loaded_at <= processed_at') -%}
+    {{- return(_timestamp_literal(result.columns[0].values()[0])) -}}
+{% endmacro %}
+
+
 {% macro newer_than(column_name, watermark) -%}
     {#- column > watermark, where a null watermark (nothing seen yet) lets every non-null value through -#}
     {%- if watermark is none or watermark.startswith('cast(null') -%}
@@ -78,8 +95,8 @@
         {%- endset -%}
         {%- set state_query -%}
             select
-                sum(case when _loaded_at is not null then 1 else 0 end) as timed_rows,
-                max(_loaded_at) as latest_loaded_at,
+                sum(case when {{ at_or_below }} then 1 else 0 end) as timed_rows,
+                max(case when {{ at_or_below }} then _loaded_at end) as latest_loaded_at,
                 sum(case when _loaded_at is null and {{ key }} is null then 1 else 0 end) as untimed_keyless_rows
             from {{ this }}
         {%- endset -%}
@@ -137,7 +154,7 @@ staged as (
 ),
 
 {% if is_incremental() %}
-    {%- set watermark = state_max('_loaded_at') -%}
+    {%- set watermark = state_loaded_at_watermark() -%}
     {%- do _assert_source_history_unchanged(staging, key, watermark) -%}
 
 arrived as (
@@ -211,7 +228,12 @@ deliveries as (
     from {{ this }}
     where
         coalesce({{ key }}, '') in (select version_key from changed_keys)
-        and (_loaded_at is not null or {{ key }} is null)
+        -- held deliveries up to the watermark (those above it are read again
+        -- from staging in `arrived`), and keyless ones without a _loaded_at
+        and (
+            {{ 'false' if watermark.startswith('cast(null') else '_loaded_at <= ' ~ watermark }}
+            or (_loaded_at is null and {{ key }} is null)
+        )
 
     union all
 

@@ -103,6 +103,8 @@ PLANTED_REJECT_REASONS: dict[str, list[str]] = {
         "returned_quantity below 1",
         "order not in clean orders",
         "returned before order",
+        "refund_amount above order_total",
+        "returned_quantity above items_quantity",
     ],
     "carts": [
         "missing cart_id",
@@ -234,6 +236,8 @@ class _Builder:
         default_factory=lambda: {table: [] for table in RAW_COLUMNS}
     )
     order_times: dict[str, datetime] = field(default_factory=dict)
+    # each order's total and items, for returns planted above them
+    order_sizes: dict[str, tuple[Decimal, int]] = field(default_factory=dict)
     orders_with_returns: set[str] = field(default_factory=set)
     rejected_orders: list[str] = field(default_factory=list)
     expected: list[ExpectedReject] = field(default_factory=list)
@@ -301,6 +305,7 @@ class _Builder:
         order_id = self.next_id("O", 6)
         text, effective = _timestamp_text(rng, ordered_at)
         self.order_times[order_id] = effective
+        self.order_sizes[order_id] = (total, items)
         total_text = f"{total:.2f}"
         if rng.random() < 0.03:
             total_text = f"{total:.0f}" if total == total.to_integral() else f" {total_text} "
@@ -767,6 +772,12 @@ def _corrupt(builder: _Builder, table: str, reason: str, values: dict[str, Any])
     elif reason == "returned before order":
         order_at = builder.order_times[str(values["order_id"]).strip()]
         values["returned_at"] = order_at - timedelta(minutes=rng.randint(30, 4 * 24 * 60))
+    elif reason == "refund_amount above order_total":
+        total, _ = builder.order_sizes[str(values["order_id"]).strip()]
+        values["refund_amount"] = total + Decimal("0.01")
+    elif reason == "returned_quantity above items_quantity":
+        _, items = builder.order_sizes[str(values["order_id"]).strip()]
+        values["returned_quantity"] = items + 1
     else:  # pragma: no cover - guarded by PLANTED_REJECT_REASONS
         raise ValueError(f"cannot plant {reason!r} in {table}")
 

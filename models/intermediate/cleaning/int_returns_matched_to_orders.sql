@@ -1,6 +1,7 @@
 {#-
-    The one join cleaning needs: a return must belong to a clean order and not
-    be dated before it (SEGMENTS.md section 1). Keeps every return delivery,
+    The one join cleaning needs: a return must belong to a clean order, not be
+    dated before it, and refund or return no more than the order's total and
+    items (SEGMENTS.md section 1). Keeps every return delivery,
     so that the audit sees superseded versions too.
 
     Incremental: a run rechecks the returns that received deliveries and the
@@ -53,7 +54,9 @@ clean_orders as (
 
     select
         order_id,
-        ordered_at
+        ordered_at,
+        order_total,
+        items_quantity
 
     from {{ ref('int_orders_cleaned') }}
 
@@ -121,6 +124,9 @@ matched as (
             when returns_to_check.rejection_reason is not null then returns_to_check.rejection_reason
             when orders.order_id is null then 'order not in clean orders'
             when returns_to_check.returned_at < orders.ordered_at then 'returned before order'
+            when returns_to_check.refund_amount > orders.order_total then 'refund_amount above order_total'
+            when returns_to_check.returned_quantity > orders.items_quantity
+                then 'returned_quantity above items_quantity'
         end as rejection_reason,
         {{ processed_at() }} as processed_at
 

@@ -18,6 +18,7 @@ parsed as (
         {{ clean_decimal('cart_value', column_types) }} as cart_value,
         {{ clean_timestamp('created_at', column_types) }} as created_at,
         {{ clean_timestamp('_loaded_at', column_types) }} as _loaded_at,
+        {{ is_missing('_loaded_at', column_types) }} as is_loaded_at_missing,
         {{ is_missing('created_at', column_types) }} as is_created_at_missing,
         {{ is_missing('cart_value', column_types) }} as is_cart_value_missing,
         {{ is_missing('items_quantity', column_types) }} as is_items_quantity_missing,
@@ -43,6 +44,7 @@ flagged as (
         _loaded_at,
         case
             when cart_id is null then 'missing cart_id'
+            {{ loaded_at_checks() }}
             {{ missing_or_unparseable('created_at') }}
             when not is_cart_value_missing and cart_value is null
                 then 'unparseable cart_value'

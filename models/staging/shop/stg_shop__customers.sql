@@ -16,6 +16,7 @@ parsed as (
         {{ clean_boolean('accepts_marketing', column_types) }} as accepts_marketing,
         {{ clean_timestamp('signed_up_at', column_types) }} as signed_up_at,
         {{ clean_timestamp('_loaded_at', column_types) }} as _loaded_at,
+        {{ is_missing('_loaded_at', column_types) }} as is_loaded_at_missing,
         {{ is_missing('signed_up_at', column_types) }} as is_signed_up_at_missing,
         {{ raw_text('email') }} as raw_email,
         {{ raw_text('signed_up_at') }} as raw_signed_up_at,
@@ -35,6 +36,7 @@ flagged as (
         _loaded_at,
         case
             when customer_id is null then 'missing customer_id'
+            {{ loaded_at_checks() }}
             when not is_signed_up_at_missing and signed_up_at is null
                 then 'unparseable signed_up_at'
         end as rejection_reason,

@@ -18,6 +18,7 @@ parsed as (
         {{ clean_whole_number('items_quantity', column_types) }} as items_quantity,
         {{ clean_timestamp('ordered_at', column_types) }} as ordered_at,
         {{ clean_timestamp('_loaded_at', column_types) }} as _loaded_at,
+        {{ is_missing('_loaded_at', column_types) }} as is_loaded_at_missing,
         {{ is_missing('ordered_at', column_types) }} as is_ordered_at_missing,
         {{ is_missing('order_total', column_types) }} as is_order_total_missing,
         {{ is_missing('items_quantity', column_types) }} as is_items_quantity_missing,
@@ -43,6 +44,7 @@ flagged as (
         _loaded_at,
         case
             when order_id is null then 'missing order_id'
+            {{ loaded_at_checks() }}
             when customer_id is null then 'missing customer_id'
             {{ missing_or_unparseable('ordered_at') }}
             {{ missing_or_unparseable('order_total') }}

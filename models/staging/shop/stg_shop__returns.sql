@@ -17,6 +17,7 @@ parsed as (
         {{ clean_decimal('refund_amount', column_types) }} as refund_amount,
         {{ clean_timestamp('returned_at', column_types) }} as returned_at,
         {{ clean_timestamp('_loaded_at', column_types) }} as _loaded_at,
+        {{ is_missing('_loaded_at', column_types) }} as is_loaded_at_missing,
         {{ is_missing('returned_at', column_types) }} as is_returned_at_missing,
         {{ is_missing('refund_amount', column_types) }} as is_refund_amount_missing,
         {{ is_missing('returned_quantity', column_types) }} as is_returned_quantity_missing,
@@ -40,6 +41,7 @@ flagged as (
         _loaded_at,
         case
             when return_id is null then 'missing return_id'
+            {{ loaded_at_checks() }}
             {{ missing_or_unparseable('returned_at') }}
             when not is_refund_amount_missing and refund_amount is null
                 then 'unparseable refund_amount'
