@@ -33,7 +33,13 @@ MATERIALIZATION_EXCEPTIONS = {
     "int_customer_order_dates_aggregated": "table",
     "int_segment_edges_evaluated": "table",
     "int_net_revenue_changes_aggregated": "table",
+    # read by source_reconciliation and by the publication gate
+    "int_source_tables_reconciled": "table",
 }
+# The marts that explain a failed build stand outside the publication gate
+# (SEGMENTS.md section 8); every other mart is customer-level and behind it.
+GATE = "model.lifecycle_segments.int_source_tables_gated"
+UNGATED_MARTS = {"rejected_rows", "source_reconciliation"}
 # Staging views are one row per raw delivery, which has no key of its own; the
 # grain (key, version_number) is numbered and tested in int_<table>s_versioned.
 NO_GRAIN_LAYERS = {"staging"}
@@ -156,3 +162,27 @@ def test_no_model_overrides_its_folder_materialization(manifest: dict[str, Any])
         assert node["config"]["materialized"] == MATERIALIZATION_EXCEPTIONS.get(
             node["name"], folder
         ), node["name"]
+
+
+def _ancestors(manifest: dict[str, Any], unique_id: str) -> set[str]:
+    seen: set[str] = set()
+    stack = [unique_id]
+    while stack:
+        node = manifest["nodes"].get(stack.pop())
+        for parent in (node or {}).get("depends_on", {}).get("nodes", []):
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return seen
+
+
+def test_every_customer_level_mart_is_behind_the_publication_gate(manifest: dict[str, Any]) -> None:
+    """A failing gate skips every customer-level mart, so it keeps its last good state."""
+    marts = [node for node in _models(manifest) if _layer(node) == "marts"]
+    assert marts
+    for node in marts:
+        behind = GATE in _ancestors(manifest, node["unique_id"])
+        if node["name"] in UNGATED_MARTS:
+            assert not behind, f"{node['name']} must still explain a build the gate failed"
+        else:
+            assert behind, f"{node['name']} is not behind int_source_tables_gated"

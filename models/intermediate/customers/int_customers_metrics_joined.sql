@@ -4,6 +4,10 @@
     customers without abandoned carts get 0 carts and value.
 -#}
 
+-- behind the publication gate (int_source_tables_gated): when the raw data did not pass,
+-- this model and every mart read from it are skipped and keep their last good state
+-- depends_on: {{ ref('int_source_tables_gated') }}
+
 with
 
 customers as (
