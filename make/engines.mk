@@ -38,7 +38,7 @@ test-postgres: setup-engines ## PostgreSQL: server up, demo data, dbt build with
 	$(DBT) build $(PROFILES) --target postgres --target-path target/postgres --log-path logs/postgres \
 		--vars '$(DEMO_VARS)'; \
 	SEGMENTS_ENGINE_TESTS=postgres SEGMENTS_ENGINE_TEST_CUSTOMERS=$(ENGINE_TEST_CUSTOMERS) \
-		$(BIN)/pytest -q -p no:cacheprovider tests/engines
+		$(BIN)/pytest -q -p no:cacheprovider tests/engines tests/hostile/test_postgres_injection.py
 
 test-spark: setup-engines ## Spark (local mode): demo data, dbt build with every test, comparison with DuckDB
 	@command -v java >/dev/null 2>&1 || { \
