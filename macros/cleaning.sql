@@ -88,15 +88,25 @@
 
 
 {% macro clean_timestamp(column_name, column_types) -%}
-    {#- A UTC timestamp without zone; null when missing or unparseable. -#}
+    {#-
+        A UTC timestamp without zone; null when missing or unparseable. A
+        value outside the years 0001 to 9999 does not parse either: DuckDB and
+        PostgreSQL hold `infinity` and six-digit years, which no other engine,
+        nor day arithmetic, can (DECISIONLOG D44).
+    -#}
     {%- set kind = _column_kind(column_name, column_types) -%}
     {%- if kind == 'timestamp' -%}
-        cast({{ column_name }} as {{ dbt.type_timestamp() }})
+        {%- set parsed = 'cast(' ~ column_name ~ ' as ' ~ dbt.type_timestamp() ~ ')' -%}
     {%- elif kind == 'timestamptz' -%}
-        {{ timestamptz_to_utc(column_name) }}
+        {%- set parsed = timestamptz_to_utc(column_name) -%}
     {%- else -%}
-        {{ parse_timestamp_text(clean_text(column_name)) }}
+        {%- set parsed = parse_timestamp_text(clean_text(column_name)) -%}
     {%- endif -%}
+    case
+        when {{ parsed }} between cast('0001-01-01 00:00:00' as {{ dbt.type_timestamp() }})
+            and cast('9999-12-31 23:59:59.999999' as {{ dbt.type_timestamp() }})
+            then {{ parsed }}
+    end
 {%- endmacro %}
 
 

@@ -148,8 +148,8 @@
             {%- do failures.append(source_table ~ ': ' ~ share ~ ' of its raw rows rejected (' ~ rejected_rows
                 ~ ' of ' ~ raw_rows ~ '), above max_rejected_pct = ' ~ maximum) -%}
         {%- elif raw_rows > 0 and clean_rows == 0 -%}
-            {%- do failures.append(source_table ~ ': ' ~ raw_rows ~ ' raw rows and no clean row ('
-                ~ share ~ ' rejected, the rest superseded)') -%}
+            {%- do failures.append(source_table ~ ': no clean row of its ' ~ raw_rows ~ ' raw '
+                ~ ('row' if raw_rows == 1 else 'rows') ~ ' (' ~ share ~ ' rejected, the rest superseded)') -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if failures -%}

@@ -58,8 +58,10 @@ def test_non_finite_and_huge_typed_numbers_reject_their_rows(tmp_path: Path) -> 
         order("many_items", "c1", 10.0, 1e30),
         order("nan_items", "c1", 10.0, math.nan),
     ]
+    rows["carts"].append({**rows["carts"][0], "cart_id": "k2", "cart_value": 12.5})
     rows["carts"][0]["cart_value"] = math.nan
-    rows["carts"][0]["items_quantity"] = 2.0
+    for cart in rows["carts"]:
+        cart["items_quantity"] = 2.0
     load(
         database,
         rows,
@@ -196,3 +198,47 @@ def test_returns_above_their_order_are_rejected_with_their_reasons(tmp_path: Pat
     assert ("returns", "r2", "refund_amount above order_total") in reasons
     assert ("returns", "r3", "returned_quantity above items_quantity") in reasons
     assert not [row for row in reasons if row[1] in ("r1", "r4")]
+
+
+def test_infinite_and_out_of_range_timestamps_reject_their_rows(tmp_path: Path) -> None:
+    """DuckDB reads `infinity` and six-digit years as timestamps; the contract's engines do not."""
+    database = tmp_path / "warehouse.duckdb"
+    rows = good_rows()
+    rows["orders"] += [
+        order("text_infinity", "c1", "5.00", ordered_at="infinity"),
+        order("text_minus_infinity", "c1", "5.00", ordered_at="-infinity"),
+        order("six_digit_year", "c1", "5.00", ordered_at="202606-01-01 10:00:00"),
+    ]
+    rows["customers"][1]["signed_up_at"] = "-infinity"
+    load(database, rows)
+
+    run = run_dbt(database, tmp_path / "target", ["run", *SELECTION], BASE_VARS)
+
+    assert run.success, run.text
+    assert {
+        ("orders", "text_infinity", "unparseable ordered_at"),
+        ("orders", "text_minus_infinity", "unparseable ordered_at"),
+        ("orders", "six_digit_year", "unparseable ordered_at"),
+        ("customers", "c2", "unparseable signed_up_at"),
+    } <= rejected(database)
+
+
+def test_infinite_typed_timestamps_reject_their_rows(tmp_path: Path) -> None:
+    database = tmp_path / "warehouse.duckdb"
+    rows = good_rows()
+    rows["orders"] += [
+        order("typed_minus_infinity", "c1", "5.00", ordered_at="-infinity"),
+        order("typed_infinity", "c1", "5.00", ordered_at="infinity"),
+    ]
+    load(database, rows, column_types={"orders": {"ordered_at": "TIMESTAMP"}})
+
+    run = run_dbt(database, tmp_path / "target", ["run", *SELECTION], BASE_VARS)
+
+    assert run.success, run.text
+    assert {
+        ("orders", "typed_minus_infinity", "unparseable ordered_at"),
+        ("orders", "typed_infinity", "unparseable ordered_at"),
+    } <= rejected(database)
+    assert query(
+        database, "select orders_count from analytics.customer_segments where customer_id = 'c1'"
+    ) == [(2,)]
