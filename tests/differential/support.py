@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -28,6 +29,8 @@ from tests.oracle.segments import (
 from tests.oracle.strategies import Universe, hypothesis_settings
 
 MARTS = ("customer_segments", "rejected_rows", "source_reconciliation")
+GATED_MARTS = {"customer_segments"}  # behind the publication gate (SEGMENTS.md section 8)
+GATE = "model.lifecycle_segments.int_source_tables_gated"
 # The three marts and everything upstream of them (plus the seed a data test
 # of customer_segments reads); other marts are not part of this contract.
 SELECTION = ["+customer_segments", "+rejected_rows", "+source_reconciliation"]
@@ -68,13 +71,16 @@ def run_models(
     settings: Settings,
     command: str = "run",
     full_refresh: bool = True,
+    gate_failures: Sequence[str] = (),
     **overrides: Any,
 ) -> None:
     """`dbt run` (or build) of the three marts; fails the test on any error.
 
     Every generated example is a new raw data set, not an append to the last
     one, so stateful (incremental) models are rebuilt with --full-refresh
-    unless the caller asks for an incremental run.
+    unless the caller asks for an incremental run. When the oracle says the
+    publication gate fails (`gate_failures`, the tables), the run must fail
+    there, naming each of them, and nowhere else.
     """
     selection = BUILD_SELECTION if command == "build" else SELECTION
     # cautious: a data test runs only when every model it reads is selected
@@ -85,18 +91,41 @@ def run_models(
         args += ["--exclude-resource-type", "unit_test"]
     args += ["--log-path", str(project.target_path / "logs")]
     result = project.invoke(args, settings.dbt_vars(**{**MESSY_DATA_VARS, **overrides}))
-    if not result.success:
+    if gate_failures:
+        failures = describe_failures(result)
+        failing = {
+            item.node.unique_id
+            for item in (result.result or [])
+            if str(item.status) in {"error", "fail", "runtime error"}
+        }
+        assert not result.success and failing == {GATE}, f"the gate should fail: {failures}"
+        for table in gate_failures:
+            assert f"- {table}: " in failures, f"the gate does not name {table}: {failures}"
+    elif not result.success:
         raise AssertionError(f"dbt {command} failed: {describe_failures(result)}")
 
 
-def read_marts(project: DbtProject) -> dict[str, list[dict[str, Any]]]:
-    return {mart: project.table(mart) for mart in MARTS}
+def read_marts(project: DbtProject, published: bool = True) -> dict[str, Any]:
+    """The marts; customer_segments is None when the build was not published (the gate)."""
+    return {
+        mart: project.table(mart) if published or mart not in GATED_MARTS else None
+        for mart in MARTS
+    }
 
 
 def run_universe(project: DbtProject, universe: Universe, command: str = "run") -> dict[str, Any]:
+    """The marts built from a universe; customer_segments is None when the gate held it back."""
     load_tables(project.database, universe.tables, universe.column_types)
-    run_models(project, universe.settings, command)
-    return read_marts(project)
+    gate_failures = gate_failures_of(universe)
+    run_models(project, universe.settings, command, gate_failures=gate_failures)
+    marts: dict[str, Any] = read_marts(project, published=not gate_failures)
+    return marts
+
+
+def gate_failures_of(universe: Universe) -> list[str]:
+    """The tables the oracle says fail the publication gate, at the differential tests' limit."""
+    settings = replace(universe.settings, **MESSY_DATA_VARS)
+    return evaluate(universe.tables, settings).gate_failures
 
 
 # --------------------------------------------------------------------------
@@ -133,8 +162,12 @@ def differences(expected: Outputs, actual: Mapping[str, list[dict[str, Any]]]) -
     """Every disagreement between the oracle and the marts, by mart."""
     found: dict[str, Any] = {}
 
-    # customer_segments: same columns, same customers, same values.
+    # customer_segments: same columns, same customers, same values; not
+    # compared when the oracle and the build agree the gate held it back.
     actual_segments = actual["customer_segments"]
+    if expected.gate_failures and actual_segments is None:
+        actual_segments = []
+        expected = replace(expected, customer_segments=[])
     if actual_segments and set(actual_segments[0]) != set(CUSTOMER_SEGMENTS_COLUMNS):
         found["customer_segments columns"] = {
             "missing": sorted(set(CUSTOMER_SEGMENTS_COLUMNS) - set(actual_segments[0])),

@@ -94,6 +94,9 @@ class Outputs:
     customer_segments: list[dict[str, Any]] = field(default_factory=list)
     rejected_rows: list[dict[str, Any]] = field(default_factory=list)
     source_reconciliation: list[dict[str, Any]] = field(default_factory=list)
+    # the tables that fail the publication gate (section 8): when any does, the
+    # customer-level marts are not published by that build
+    gate_failures: list[str] = field(default_factory=list)
 
 
 # The raw contract (SEGMENTS.md section 1): key first, then the other columns
@@ -833,4 +836,10 @@ def _evaluate(raw: Mapping[str, Sequence[Row]], settings: Settings) -> Outputs:
         customer_segments=sorted(segments, key=lambda row: row["customer_id"]),
         rejected_rows=rejected,
         source_reconciliation=reconciliation,
+        gate_failures=[
+            row["source_table"]
+            for row in reconciliation
+            if row["rejected_rows"] * 100 > settings.max_rejected_pct * row["raw_rows"]
+            or (row["raw_rows"] > 0 and row["clean_rows"] == 0)
+        ],
     )
