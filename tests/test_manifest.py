@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.harness import DbtProject
+from tests.harness import TARGET_SCHEMA, DbtProject, layer_schema
 
 LAYERS = {"staging": 0, "intermediate": 1, "marts": 2}
 GRAIN_TESTS = {"unique", "unique_combination_of_columns"}
@@ -231,3 +231,58 @@ def test_unit_tests_pin_every_var_their_model_reads(manifest: dict[str, Any]) ->
         if missing:
             unpinned[unit_test["name"]] = sorted(missing)
     assert not unpinned, f"unit tests that do not pin vars their model reads: {unpinned}"
+
+
+# ---- privacy: layers in their own schemas, PII columns flagged (issue 11) ----
+
+
+def test_each_layer_is_built_in_its_own_schema(manifest: dict[str, Any]) -> None:
+    """Staging and intermediate (raw and normalised emails, every rejected and
+    superseded delivery) never land in the target schema, where the marts and
+    the seed are: a grant on the target schema gives the marts only (D51)."""
+    expected = {
+        "staging": f"{TARGET_SCHEMA}_staging",
+        "intermediate": f"{TARGET_SCHEMA}_intermediate",
+        "marts": TARGET_SCHEMA,
+    }
+    for node in _models(manifest):
+        assert node["schema"] == expected[_layer(node)], (node["name"], node["schema"])
+        assert node["schema"] == layer_schema(node["name"]), node["name"]
+    seeds = [node for node in manifest["nodes"].values() if node["resource_type"] == "seed"]
+    assert seeds
+    for node in seeds:
+        assert node["schema"] == TARGET_SCHEMA, node["name"]
+
+
+def _columns_named_like_email(manifest: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for node in [*_models(manifest), *manifest["sources"].values()]:
+        for name, column in node["columns"].items():
+            if "email" in name.lower():
+                found.append((f"{node['name']}.{name}", column))
+    return found
+
+
+def test_every_email_column_is_flagged_as_pii(manifest: dict[str, Any]) -> None:
+    columns = _columns_named_like_email(manifest)
+    # the source, staging (email and raw_email), the customer models, both marts
+    assert len(columns) >= 9, [name for name, _ in columns]
+    unflagged = [
+        name
+        for name, column in columns
+        if not {**column["config"].get("meta", {}), **column["meta"]}.get("contains_pii")
+    ]
+    assert not unflagged, f"email columns without meta contains_pii: true: {unflagged}"
+
+
+def test_pii_reaches_the_target_schema_only_in_the_marts(manifest: dict[str, Any]) -> None:
+    """The relations in the target schema with a column flagged contains_pii are
+    the two marts that carry the customer's email by contract (SEGMENTS.md
+    section 8; the README's Security section says so)."""
+    in_target = {
+        node["name"]
+        for node in _models(manifest)
+        if node["schema"] == TARGET_SCHEMA
+        and any(column["meta"].get("contains_pii") for column in node["columns"].values())
+    }
+    assert in_target == {"customer_segments", "customer_segments_sync"}
