@@ -11,10 +11,13 @@ PROFILES := --profiles-dir profiles
 DEMO_DB := warehouse/demo.duckdb
 TEST_DB := warehouse/test.duckdb
 DEMO_VARS := {raw_schema: demo_raw, as_of_date: "2026-06-30"}
+# every var at a non-default value (raw_database there names this file's database)
+SETTINGS_DB := warehouse/test_settings.duckdb
+SETTINGS_VARS := tests/settings/non_default_vars.yml
 
 export DO_NOT_TRACK := 1
 
-.PHONY: setup demo demo-data test lint parse build-test pytest test-deep clean
+.PHONY: setup demo demo-data test lint parse build-test build-test-settings pytest test-deep clean
 
 setup: $(VENV)/.installed ## create .venv from the pinned requirements (no-op when up to date)
 
@@ -30,7 +33,7 @@ demo: demo-data ## build on the embedded DuckDB and print the segment summary
 	SEGMENTS_DUCKDB_PATH=$(DEMO_DB) $(DBT) build $(PROFILES) --full-refresh --vars '$(DEMO_VARS)'
 	$(BIN)/python -m tools.summary --database $(DEMO_DB)
 
-test: lint parse build-test pytest ## every check
+test: lint parse build-test build-test-settings pytest ## every check
 
 lint: setup ## sqlfluff (dbt templater) on every model and data test, ruff on Python
 	$(BIN)/ruff check tools tests bench
@@ -44,6 +47,10 @@ parse: setup ## dbt parse must print no deprecation or other warning
 build-test: setup ## dbt build on the demo data: every model, unit test and data test
 	$(BIN)/python -m tools.demo_data --database $(TEST_DB) --schema demo_raw --quiet
 	SEGMENTS_DUCKDB_PATH=$(TEST_DB) $(DBT) build $(PROFILES) --full-refresh --vars '$(DEMO_VARS)'
+
+build-test-settings: setup ## dbt build on the demo data with every setting at a non-default value (its own DuckDB file)
+	$(BIN)/python -m tools.demo_data --database $(SETTINGS_DB) --schema demo_raw --quiet
+	SEGMENTS_DUCKDB_PATH=$(SETTINGS_DB) $(DBT) build $(PROFILES) --full-refresh --vars "$$(cat $(SETTINGS_VARS))"
 
 pytest: setup setup-report ## pytest (matplotlib too, so the report test runs): whole builds on generated data, differential tests, settings, manifest
 	$(BIN)/pytest -q

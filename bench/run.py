@@ -4,9 +4,10 @@
 2. `dbt run --full-refresh` of the whole project;
 3. `dbt build --full-refresh`: every model, seed, unit test and data test;
 4. a day of new raw rows (tools.bench_data.append_day), then the daily
-   `dbt run` (incremental) and, into a second schema, `dbt run --full-refresh`
-   on the same data: the incremental run's share of a full rebuild, and a
-   check that both give exactly the same marts.
+   `dbt run` (incremental) and, into a second target schema (analytics_full,
+   its layers in analytics_full_staging and analytics_full_intermediate),
+   `dbt run --full-refresh` on the same data: the incremental run's share of a
+   full rebuild, and a check that both give exactly the same marts.
 
 Each command runs as a fresh child process; its wall time and peak resident
 memory (os.wait4, the child's own rusage) are recorded. dbt's parse is warmed

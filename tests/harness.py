@@ -21,6 +21,28 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 PROFILES_DIR = PROJECT_DIR / "profiles"
 TARGET_SCHEMA = "analytics"
 
+
+def layer_schema(relation: str, target_schema: str = TARGET_SCHEMA) -> str:
+    """The schema dbt builds a model or seed in (dbt_project.yml, DECISIONLOG D51):
+    staging in <target>_staging, intermediate in <target>_intermediate, the
+    marts and the seed in the target schema."""
+    if relation.startswith("stg_"):
+        return f"{target_schema}_staging"
+    if relation.startswith("int_"):
+        return f"{target_schema}_intermediate"
+    return target_schema
+
+
+def layer_schemas(target_schema: str = TARGET_SCHEMA) -> tuple[str, ...]:
+    """Every schema a build writes to."""
+    return (target_schema, f"{target_schema}_staging", f"{target_schema}_intermediate")
+
+
+def relation_name(relation: str, target_schema: str = TARGET_SCHEMA) -> str:
+    """`"schema"."relation"` of a model or seed, quoted for DuckDB and PostgreSQL."""
+    return f'"{layer_schema(relation, target_schema)}"."{relation}"'
+
+
 # The raw column contract of SEGMENTS.md section 1, in order.
 RAW_TABLE_COLUMNS: dict[str, list[str]] = {
     "customers": [
@@ -142,8 +164,9 @@ class DbtProject:
             names = [column[0] for column in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
-    def table(self, name: str, schema: str = TARGET_SCHEMA) -> list[dict[str, Any]]:
-        return self.query(f'select * from "{schema}"."{name}"')
+    def table(self, name: str, schema: str | None = None) -> list[dict[str, Any]]:
+        """Every row of a model or seed, read from its layer's schema unless `schema` is given."""
+        return self.query(f'select * from "{schema or layer_schema(name)}"."{name}"')
 
 
 def describe_failures(result: dbtRunnerResult) -> str:

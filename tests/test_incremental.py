@@ -36,7 +36,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from tests.harness import DbtProject, describe_failures
+from tests.harness import DbtProject, describe_failures, relation_name
 from tools import bench_data
 
 RAW_SCHEMA = "bench_raw"
@@ -135,16 +135,18 @@ class Days:
         with duckdb.connect(str(self.full.database)) as connection:
             connection.execute(f"attach '{self.incremental.database}' as incremental")
             for relation in relations:
+                # each in its layer's schema (DECISIONLOG D51)
+                full = relation_name(relation)
                 columns = ", ".join(
                     name
-                    for name, *_ in connection.execute(f"describe analytics.{relation}").fetchall()
+                    for name, *_ in connection.execute(f"describe {full}").fetchall()
                     if name != "processed_at"
                 )
                 count = connection.execute(
-                    f"select count(*) from ((select {columns} from analytics.{relation} "
-                    f"except all select {columns} from incremental.analytics.{relation}) "
-                    f"union all (select {columns} from incremental.analytics.{relation} "
-                    f"except all select {columns} from analytics.{relation}))"
+                    f"select count(*) from ((select {columns} from {full} "
+                    f"except all select {columns} from incremental.{full}) "
+                    f"union all (select {columns} from incremental.{full} "
+                    f"except all select {columns} from {full}))"
                 ).fetchone()[0]
                 if count:
                     found[relation] = count
@@ -158,7 +160,8 @@ class Days:
 
     def segment(self, customer_id: str) -> dict[str, Any] | None:
         rows = self.incremental.query(
-            "select * from analytics.customer_segments where customer_id = ?", [customer_id]
+            f"select * from {relation_name('customer_segments')} where customer_id = ?",
+            [customer_id],
         )
         return rows[0] if rows else None
 
@@ -168,20 +171,25 @@ def plant_day_1(days: Days) -> dict[str, str]:
     day = days.as_of
     loaded = at(day, 23)
     old_order = days.one(
-        "select order_id from analytics.int_orders_cleaned "
+        "select order_id from analytics_intermediate.int_orders_cleaned "
         "where order_status = 'completed' and order_id not in "
-        "(select order_id from analytics.int_returns_cleaned) order by order_id limit 1"
+        "(select order_id from analytics_intermediate.int_returns_cleaned) "
+        "order by order_id limit 1"
     )
     moved_order, moved_from = days.one(
-        "select order_id || '|' || customer_id from analytics.int_orders_cleaned "
+        "select order_id || '|' || customer_id from analytics_intermediate.int_orders_cleaned "
         "where order_status = 'shipped' order by order_id limit 1"
     ).split("|")
     cancelled_order = days.one(
-        "select order_id from analytics.int_orders_cleaned "
+        "select order_id from analytics_intermediate.int_orders_cleaned "
         "where order_status = 'delivered' order by order_id limit 1"
     )
-    buyer = days.one("select min(customer_id) from analytics.int_customers_orders_aggregated")
-    other = days.one("select max(customer_id) from analytics.int_customers_orders_aggregated")
+    buyer = days.one(
+        "select min(customer_id) from analytics_intermediate.int_customers_orders_aggregated"
+    )
+    other = days.one(
+        "select max(customer_id) from analytics_intermediate.int_customers_orders_aggregated"
+    )
     deliver(
         days.databases,
         "customers",
@@ -262,7 +270,7 @@ def plant_day_1(days: Days) -> dict[str, str]:
             {
                 "order_id": cancelled_order,
                 "customer_id": days.one(
-                    f"select customer_id from analytics.int_orders_cleaned "
+                    f"select customer_id from analytics_intermediate.int_orders_cleaned "
                     f"where order_id = '{cancelled_order}'"
                 ),
                 "ordered_at": f"{day - timedelta(days=5)} 08:00:00",

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.harness import DbtProject
+from tests.harness import TARGET_SCHEMA, DbtProject, layer_schema
 
 LAYERS = {"staging": 0, "intermediate": 1, "marts": 2}
 GRAIN_TESTS = {"unique", "unique_combination_of_columns"}
@@ -186,3 +186,133 @@ def test_every_customer_level_mart_is_behind_the_publication_gate(manifest: dict
             assert not behind, f"{node['name']} must still explain a build the gate failed"
         else:
             assert behind, f"{node['name']} is not behind int_source_tables_gated"
+
+
+# ---- unit tests pin every setting their model reads (SEGMENTS.md section 7) ----
+
+VAR_CALL = re.compile(r"""\bvar\(\s*['"](\w+)['"]""")
+DISPATCH_CALL = re.compile(r"""adapter\.dispatch\(\s*['"](\w+)['"]""")
+
+
+def _project_macros(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    project = manifest["metadata"].get("project_name", "lifecycle_segments")
+    return {
+        unique_id: macro
+        for unique_id, macro in manifest["macros"].items()
+        if macro["package_name"] == project
+    }
+
+
+def _macros_called(code: str, declared: list[str], macros: dict[str, dict[str, Any]]) -> set[str]:
+    """The project macros a piece of Jinja calls: those dbt recorded, those named
+    in the text (dbt records only the calls made while parsing, so not those in a
+    branch parsing did not take), and every engine variant of a dispatched macro."""
+    called = {unique_id for unique_id in declared if unique_id in macros}
+    for unique_id, macro in macros.items():
+        if re.search(rf"\b{re.escape(macro['name'])}\s*\(", code):
+            called.add(unique_id)
+    for dispatched in DISPATCH_CALL.findall(code):
+        called |= {
+            unique_id
+            for unique_id, macro in macros.items()
+            if macro["name"].endswith(f"__{dispatched}")
+        }
+    return called
+
+
+def vars_read(node: dict[str, Any], manifest: dict[str, Any]) -> set[str]:
+    """The vars a node reads: in its own code and in every project macro it
+    calls, directly or through other macros."""
+    macros = _project_macros(manifest)
+    pending = _macros_called(node["raw_code"], node["depends_on"]["macros"], macros)
+    seen: set[str] = set()
+    while pending:
+        unique_id = pending.pop()
+        seen.add(unique_id)
+        macro = macros[unique_id]
+        pending |= _macros_called(macro["macro_sql"], macro["depends_on"]["macros"], macros) - seen
+    found = set(VAR_CALL.findall(node["raw_code"]))
+    for unique_id in seen:
+        found |= set(VAR_CALL.findall(macros[unique_id]["macro_sql"]))
+    return found
+
+
+def test_vars_read_follows_macros(manifest: dict[str, Any]) -> None:
+    """The closure is what the checks below rely on: customer_segments reads
+    reporting_timezone only through as_of_date() -> get_as_of_date(), and
+    int_orders_filtered_to_valid reads excluded_order_statuses only through
+    has_counted_status() -> excluded_order_statuses()."""
+    nodes = {node["name"]: node for node in _models(manifest)}
+    segments = vars_read(nodes["customer_segments"], manifest)
+    assert "reporting_timezone" not in VAR_CALL.findall(nodes["customer_segments"]["raw_code"])
+    assert {"reporting_timezone", "as_of_date", "new_signup_window_days"} <= segments
+    assert "excluded_order_statuses" in vars_read(nodes["int_orders_filtered_to_valid"], manifest)
+
+
+def test_unit_tests_pin_every_var_their_model_reads(manifest: dict[str, Any]) -> None:
+    """A unit test's expectation must not depend on a setting the user can change:
+    each pins (overrides: vars:) every var its model reads."""
+    nodes = {node["name"]: node for node in _models(manifest)}
+    assert manifest["unit_tests"], "no unit test found"
+    unpinned = {}
+    for unit_test in manifest["unit_tests"].values():
+        pinned = set((unit_test.get("overrides") or {}).get("vars") or {})
+        missing = vars_read(nodes[unit_test["model"]], manifest) - pinned
+        if missing:
+            unpinned[unit_test["name"]] = sorted(missing)
+    assert not unpinned, f"unit tests that do not pin vars their model reads: {unpinned}"
+
+
+# ---- privacy: layers in their own schemas, PII columns flagged (issue 11) ----
+
+
+def test_each_layer_is_built_in_its_own_schema(manifest: dict[str, Any]) -> None:
+    """Staging and intermediate (raw and normalised emails, every rejected and
+    superseded delivery) never land in the target schema, where the marts and
+    the seed are: a grant on the target schema gives the marts only (D51)."""
+    expected = {
+        "staging": f"{TARGET_SCHEMA}_staging",
+        "intermediate": f"{TARGET_SCHEMA}_intermediate",
+        "marts": TARGET_SCHEMA,
+    }
+    for node in _models(manifest):
+        assert node["schema"] == expected[_layer(node)], (node["name"], node["schema"])
+        assert node["schema"] == layer_schema(node["name"]), node["name"]
+    seeds = [node for node in manifest["nodes"].values() if node["resource_type"] == "seed"]
+    assert seeds
+    for node in seeds:
+        assert node["schema"] == TARGET_SCHEMA, node["name"]
+
+
+def _columns_named_like_email(manifest: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for node in [*_models(manifest), *manifest["sources"].values()]:
+        for name, column in node["columns"].items():
+            if "email" in name.lower():
+                found.append((f"{node['name']}.{name}", column))
+    return found
+
+
+def test_every_email_column_is_flagged_as_pii(manifest: dict[str, Any]) -> None:
+    columns = _columns_named_like_email(manifest)
+    # the source, staging (email and raw_email), the customer models, both marts
+    assert len(columns) >= 9, [name for name, _ in columns]
+    unflagged = [
+        name
+        for name, column in columns
+        if not {**column["config"].get("meta", {}), **column["meta"]}.get("contains_pii")
+    ]
+    assert not unflagged, f"email columns without meta contains_pii: true: {unflagged}"
+
+
+def test_pii_reaches_the_target_schema_only_in_the_marts(manifest: dict[str, Any]) -> None:
+    """The relations in the target schema with a column flagged contains_pii are
+    the two marts that carry the customer's email by contract (SEGMENTS.md
+    section 8; the README's Security section says so)."""
+    in_target = {
+        node["name"]
+        for node in _models(manifest)
+        if node["schema"] == TARGET_SCHEMA
+        and any(column["meta"].get("contains_pii") for column in node["columns"].values())
+    }
+    assert in_target == {"customer_segments", "customer_segments_sync"}

@@ -10,7 +10,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.harness import TARGET_SCHEMA, DbtProject, load_raw_tables
+from tests.harness import (
+    TARGET_SCHEMA,
+    DbtProject,
+    describe_failures,
+    layer_schema,
+    load_raw_tables,
+)
 from tools import demo_data
 
 DEMO_VARS = {"raw_schema": "demo_raw", "as_of_date": "2026-06-30"}
@@ -112,7 +118,7 @@ def test_every_built_column_is_documented(demo_build) -> None:
             for row in project.query(
                 "select column_name from information_schema.columns "
                 "where table_schema = ? and table_name = ? order by ordinal_position",
-                [TARGET_SCHEMA, node["name"]],
+                [node["schema"], node["name"]],
             )
         ]
         assert built, f"{node['name']} was not built"
@@ -132,6 +138,10 @@ def test_summary_prints_every_segment(demo_build) -> None:
     for values in SEGMENT_VALUES.values():
         for value in values:
             assert value in printed
+
+
+STAGING_SCHEMA = layer_schema("stg_")
+INTERMEDIATE_SCHEMA = layer_schema("int_")
 
 
 def _raw_fingerprint(project: DbtProject, schema: str) -> dict[str, str]:
@@ -164,6 +174,19 @@ def test_user_path_builds_from_raw_shop_and_leaves_it_untouched(
         )
     }
     assert {"customer_segments", "rejected_rows", "source_reconciliation"} <= built
+    # only the marts and the seed: staging and intermediate (raw and normalised
+    # emails) have schemas of their own (DECISIONLOG D51)
+    assert not [name for name in built if name.startswith(("stg_", "int_"))], sorted(built)
+    for schema, prefix in ((STAGING_SCHEMA, "stg_"), (INTERMEDIATE_SCHEMA, "int_")):
+        layer = {
+            row["table_name"]
+            for row in project.query(
+                "select table_name from information_schema.tables where table_schema = ?",
+                [schema],
+            )
+        }
+        assert layer, f"nothing built in {schema}"
+        assert all(name.startswith(prefix) for name in layer), sorted(layer)
     assert project.table("customer_segments")
 
 
@@ -190,3 +213,38 @@ def test_as_of_date_defaults_to_today_in_reporting_timezone(
     assert result.success
     (row,) = project.table("customer_segments")
     assert row["as_of_date"] in {before, after}
+
+
+def test_relations_an_older_version_left_in_the_target_schema_are_dropped(
+    project: DbtProject,
+) -> None:
+    """Before each layer had its schema, staging and intermediate relations (raw
+    emails) were built in the target schema; the next run drops them there and
+    nothing else (DECISIONLOG D52)."""
+    load_raw_tables(project.database, "raw", {})
+    project.query(
+        f"""
+        create schema {TARGET_SCHEMA};
+        create table {TARGET_SCHEMA}.stg_shop__customers as select 'old@example.org' as raw_email;
+        create view {TARGET_SCHEMA}.int_customers_cleaned as select 'old@example.org' as email;
+        create table {TARGET_SCHEMA}.int_customers_versioned as select 1 as version_number;
+        create table {TARGET_SCHEMA}.int_my_own_table as select 1 as kept;
+        create table {TARGET_SCHEMA}.customer_segments as select 1 as kept;
+        """
+    )
+
+    result = project.invoke(
+        ["run", "--select", "stg_shop__orders"], vars={"as_of_date": "2026-06-30"}
+    )
+
+    assert result.success, describe_failures(result)
+    left = {
+        row["table_name"]
+        for row in project.query(
+            "select table_name from information_schema.tables where table_schema = ?",
+            [TARGET_SCHEMA],
+        )
+    }
+    # the user's own relation and the mart's old copy stay; the old layers go
+    assert left == {"int_my_own_table", "customer_segments"}
+    assert project.table("stg_shop__orders") == []
