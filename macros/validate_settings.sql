@@ -66,6 +66,16 @@
             {%- do problems.append('sync_email_as_sha256 = ' ~ var('sync_email_as_sha256') ~ ': must be true or false') -%}
         {%- endif -%}
 
+        {%- if var('raw_source', 'contract') not in raw_sources() -%}
+            {%- do problems.append('raw_source = ' ~ var('raw_source') ~ ': must be one of ' ~ raw_sources() | join(', ')) -%}
+        {%- endif -%}
+        {%- for name in ['shopify_schema', 'shopify_database'] -%}
+            {%- set value = var(name, none) -%}
+            {%- if (value is not none or name == 'shopify_schema') and not (value is string and modules.re.match('^[A-Za-z0-9_$-]+$', value)) -%}
+                {%- do problems.append(name ~ ' = ' ~ value ~ ': must be a plain name of letters, digits, _, $ and -' ~ ('' if name == 'shopify_schema' else ', or null for the database of the target')) -%}
+            {%- endif -%}
+        {%- endfor -%}
+
         {%- set statuses = var('excluded_order_statuses') -%}
         {%- if statuses is string or statuses is mapping or statuses is not iterable -%}
             {%- do problems.append('excluded_order_statuses = ' ~ statuses ~ ': must be a list of status strings, such as [cancelled, test]') -%}
@@ -101,8 +111,15 @@
 
 
 {% macro excluded_order_statuses() -%}
-    {#- The excluded statuses as a SQL list of trimmed, lower-cased literals. -#}
-    {%- for status in var('excluded_order_statuses') -%}
+    {#-
+        The excluded statuses as a SQL list of trimmed, lower-cased literals;
+        with Shopify data, orders deleted in Shopify never count (D63).
+    -#}
+    {%- set statuses = var('excluded_order_statuses') | list -%}
+    {%- if var('raw_source', 'contract') == 'shopify_fivetran' -%}
+        {%- set statuses = statuses + ['deleted'] -%}
+    {%- endif -%}
+    {%- for status in statuses -%}
         '{{ status | trim | lower | replace("'", "''") }}'{{ ', ' if not loop.last }}
     {%- endfor -%}
 {%- endmacro %}
