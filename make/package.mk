@@ -11,7 +11,15 @@ INTEGRATION_DIR := integration_tests
 INTEGRATION_DB := warehouse/integration.duckdb
 DAILY_ARGS ?=
 
-.PHONY: integration-test daily
+.PHONY: integration-test daily lint-shopify
+
+# sqlfluff skips disabled models: the Shopify staging models get a pass of
+# their own, with raw_source set, on Shopify-shaped demo data
+LINT_SHOPIFY_DB := warehouse/lint-fivetran.duckdb
+
+lint-shopify: setup ## sqlfluff on models/staging/shopify (raw_source: shopify_fivetran)
+	$(BIN)/python -m tools.shopify_data --database $(LINT_SHOPIFY_DB) --customers 50
+	SEGMENTS_DUCKDB_PATH=$(LINT_SHOPIFY_DB) $(BIN)/sqlfluff lint --config make/sqlfluff-shopify.cfg models/staging/shopify
 
 integration-test: setup ## the package installed in a host project (integration_tests/) and built on DuckDB
 	$(BIN)/python -m tools.shopify_data --database $(INTEGRATION_DIR)/$(INTEGRATION_DB) --schema shopify_raw
@@ -22,5 +30,6 @@ integration-test: setup ## the package installed in a host project (integration_
 daily: setup ## the scheduled run: source freshness, dbt build, summary; exit 0 ok, 1 build failed, 2 dbt error, 3 raw data stale, 4 no summary
 	$(BIN)/python -m tools.daily $(DAILY_ARGS)
 
-# part of `make test`
+# part of `make lint` and `make test`
+lint: lint-shopify
 test: integration-test

@@ -10,6 +10,7 @@
 
 {%- set checkout_table = source('shopify', 'abandoned_checkout') -%}
 {%- set is_deleted = shopify_column_or(checkout_table, '_fivetran_deleted', 'false') -%}
+{%- set checkout_id_text = 'cast(shopify_checkouts.id as ' ~ dbt.type_string() ~ ')' -%}
 
 with
 
@@ -74,7 +75,7 @@ mapped as (
             when shopify_checkouts.completed_at is not null
                 then coalesce(
                     checkout_orders.order_id,
-                    {{ dbt.concat(["'completed checkout '", 'cast(shopify_checkouts.id as ' ~ dbt.type_string() ~ ')']) }}
+                    {{ dbt.concat(["'completed checkout '", checkout_id_text]) }}
                 )
         end as converted_order_id,
         shopify_checkouts._fivetran_synced as _loaded_at
