@@ -42,7 +42,7 @@ def _dbt(args: Sequence[str], common: Sequence[str]) -> int:
 def run(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.daily",
-        description="Source freshness, dbt build and the run's summary; exit codes for a scheduler.",
+        description="Source freshness, dbt build and a summary; exit codes for a scheduler.",
     )
     parser.add_argument("--profiles-dir", default=str(PROJECT_DIR / "profiles"))
     parser.add_argument("--project-dir", default=str(PROJECT_DIR))
