@@ -16,6 +16,8 @@ $(VENV)/.installed-metrics: $(VENV)/.installed $(METRICS_REQUIREMENTS)
 	touch $@
 
 metrics-validate: setup-metrics build-test ## mf validate-configs: semantic models and metrics, checked against the test warehouse
+	@# mf reads target/semantic_manifest.json when it exists: write a current one first
+	SEGMENTS_DUCKDB_PATH=$(TEST_DB) $(DBT) parse $(PROFILES) --no-partial-parse --quiet
 	SEGMENTS_DUCKDB_PATH=$(TEST_DB) DBT_PROFILES_DIR=profiles $(BIN)/mf validate-configs
 
 # part of `make test`; the pytest run needs mf for tests/test_metrics.py
