@@ -2,7 +2,7 @@
     The summary of a scheduled run (make daily, tools/daily.py), logged as one
     block: rows in and where they went per raw table, customers per lifecycle
     segment at the end of as_of_date and the moves of that day. Reads only the
-    public marts with portable SQL (run on DuckDB so far):
+    public marts with portable SQL (run on DuckDB and PostgreSQL):
 
         dbt run-operation daily_run_summary
 -#}
