@@ -67,7 +67,10 @@
         {%- set problems = [] -%}
         {%- set notices = [] -%}
         {%- set role_classes = raw_role_classes() -%}
-        {%- for table_name, contract in raw_contract().items() -%}
+        {%- if is_shopify_fivetran() -%}
+            {%- do _check_shopify_tables(problems, notices) -%}
+        {%- endif -%}
+        {%- for table_name, contract in (raw_contract().items() if not is_shopify_fivetran() else []) -%}
             {%- set relation = source('shop', table_name) -%}
             {%- set found = adapter.get_relation(database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
             {%- if found is none -%}
@@ -101,6 +104,25 @@
         {%- endfor -%}
     {%- endif -%}
     select 1
+{% endmacro %}
+
+
+{% macro _check_shopify_tables(problems, notices) %}
+    {#-
+        With raw_source shopify_fivetran the contract's four tables are the
+        staging models of models/staging/shopify, typed by the connector: the
+        connector's tables must exist, and an empty one gets a warning
+        (DECISIONLOG D45).
+    -#}
+    {%- for table_name in shopify_connector_tables() -%}
+        {%- set relation = source('shopify', table_name) -%}
+        {%- set found = adapter.get_relation(database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
+        {%- if found is none -%}
+            {%- do problems.append('Shopify table ' ~ relation ~ ' does not exist (shopify_schema = ' ~ var('shopify_schema') ~ ')') -%}
+        {%- else -%}
+            {%- do notices.extend(_raw_table_notices(table_name, found, [])) -%}
+        {%- endif -%}
+    {%- endfor -%}
 {% endmacro %}
 
 

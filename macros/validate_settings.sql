@@ -69,6 +69,10 @@
             {%- do problems.append('sync_email_as_sha256 = ' ~ var('sync_email_as_sha256') ~ ': must be true or false') -%}
         {%- endif -%}
 
+        {%- if var('raw_source', 'contract') not in raw_sources() -%}
+            {%- do problems.append('raw_source = ' ~ var('raw_source') ~ ': must be one of ' ~ raw_sources() | join(', ')) -%}
+        {%- endif -%}
+
         {%- set statuses = var('excluded_order_statuses') -%}
         {%- if statuses is string or statuses is mapping or statuses is not iterable -%}
             {%- do problems.append('excluded_order_statuses = ' ~ statuses ~ ': must be a list of status strings, such as [cancelled, test]') -%}
@@ -104,8 +108,15 @@
 
 
 {% macro excluded_order_statuses() -%}
-    {#- The excluded statuses as a SQL list of trimmed, lower-cased literals. -#}
-    {%- for status in var('excluded_order_statuses') -%}
+    {#-
+        The excluded statuses as a SQL list of trimmed, lower-cased literals;
+        with Shopify data, orders deleted in Shopify never count (D63).
+    -#}
+    {%- set statuses = var('excluded_order_statuses') | list -%}
+    {%- if var('raw_source', 'contract') == 'shopify_fivetran' -%}
+        {%- set statuses = statuses + ['deleted'] -%}
+    {%- endif -%}
+    {%- for status in statuses -%}
         '{{ status | trim | lower | replace("'", "''") }}'{{ ', ' if not loop.last }}
     {%- endfor -%}
 {%- endmacro %}
@@ -120,23 +131,25 @@
         'frequent_returner_min_return_pct', 'multi_item_min_items', 'value_tier_high_min_pct',
         'value_tier_medium_min_pct', 'late_churn_min_tenure_days', 'cart_abandonment_window_days',
         'max_rejected_pct', 'history_start_date', 'sync_email_as_sha256',
+        'raw_source', 'shopify_schema', 'shopify_database',
     ]) -}}
 {% endmacro %}
 
 
 {% macro _identifier_problems() %}
     {#-
-        raw_schema and raw_database name a schema and a database in SQL: only
+        raw_schema, raw_database, shopify_schema and shopify_database name a
+        schema and a database in SQL: only
         plain names pass (letters, digits, _, $ and -), so no text of a var
         can ever become SQL; the adapter quotes them (DECISIONLOG D40).
     -#}
     {%- set problems = [] -%}
-    {%- for name in ['raw_schema', 'raw_database'] -%}
+    {%- for name in ['raw_schema', 'raw_database', 'shopify_schema', 'shopify_database'] -%}
         {%- set value = var(name) -%}
-        {%- if value is none and name == 'raw_database' -%}
+        {%- if value is none and name.endswith('_database') -%}
         {%- elif value is not string or not modules.re.match('^[A-Za-z0-9_$-]+\\Z', value) -%}
             {%- do problems.append(name ~ ' = ' ~ (value | string | tojson) ~ ': must be a plain name of letters, digits, _, $ and -'
-                ~ (' (or null for the target database)' if name == 'raw_database' else '')) -%}
+                ~ (' (or null for the target database)' if name.endswith('_database') else '')) -%}
         {%- endif -%}
     {%- endfor -%}
     {{- return(problems) -}}

@@ -938,6 +938,8 @@ def generate_demo(
     n_customers: int = 3000,
     seed: int = 42,
     as_of: date = DEMO_AS_OF,
+    *,
+    messy: bool = True,
 ) -> DemoData:
     """Raw rows for the four tables plus the rejects and duplicates planted in them.
 
@@ -946,6 +948,9 @@ def generate_demo(
     a table's rejected share under 3 % (from about 1,500 customers on; the
     default 3,000 has them all). Every segment value occurs, at ``as_of`` with
     the default settings, from 22 customers on (the hand-written archetypes).
+    With ``messy=False`` no reject or redelivery is planted (text formats and
+    stray spaces stay): the shop as a connector that upserts typed rows would
+    deliver it (tools.shopify_data).
     """
     if n_customers < 1:
         raise ValueError("n_customers must be at least 1")
@@ -978,9 +983,9 @@ def generate_demo(
                 30.0,
                 order_id,
             )
-    for table in RAW_COLUMNS:
+    for table in RAW_COLUMNS if messy else ():
         _plant_rejects(builder, table)
-    for table in RAW_COLUMNS:
+    for table in RAW_COLUMNS if messy else ():
         _plant_duplicates(builder, table)
     return DemoData(
         tables={table: _to_tuples(builder, table) for table in RAW_COLUMNS},

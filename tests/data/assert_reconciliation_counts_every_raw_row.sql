@@ -7,22 +7,22 @@ raw_counts as (
     select
         'customers' as source_table,
         count(*) as raw_rows
-    from {{ source('shop', 'customers') }}
+    from {{ raw_row_source('customers') }}
     union all
     select
         'orders' as source_table,
         count(*) as raw_rows
-    from {{ source('shop', 'orders') }}
+    from {{ raw_row_source('orders') }}
     union all
     select
         'returns' as source_table,
         count(*) as raw_rows
-    from {{ source('shop', 'returns') }}
+    from {{ raw_row_source('returns') }}
     union all
     select
         'carts' as source_table,
         count(*) as raw_rows
-    from {{ source('shop', 'carts') }}
+    from {{ raw_row_source('carts') }}
 
 ),
 

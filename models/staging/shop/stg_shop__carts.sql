@@ -1,10 +1,10 @@
-{%- set column_types = source_column_types(source('shop', 'carts')) -%}
+{%- set column_types = source_column_types(raw_relation('carts')) -%}
 
 with
 
 source as (
 
-    select * from {{ source('shop', 'carts') }}
+    select * from {{ raw_relation('carts') }}
 
 ),
 

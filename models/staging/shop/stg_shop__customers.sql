@@ -1,10 +1,10 @@
-{%- set column_types = source_column_types(source('shop', 'customers')) -%}
+{%- set column_types = source_column_types(raw_relation('customers')) -%}
 
 with
 
 source as (
 
-    select * from {{ source('shop', 'customers') }}
+    select * from {{ raw_relation('customers') }}
 
 ),
 

@@ -1,10 +1,10 @@
-{%- set column_types = source_column_types(source('shop', 'orders')) -%}
+{%- set column_types = source_column_types(raw_relation('orders')) -%}
 
 with
 
 source as (
 
-    select * from {{ source('shop', 'orders') }}
+    select * from {{ raw_relation('orders') }}
 
 ),
 

@@ -1,10 +1,10 @@
-{%- set column_types = source_column_types(source('shop', 'returns')) -%}
+{%- set column_types = source_column_types(raw_relation('returns')) -%}
 
 with
 
 source as (
 
-    select * from {{ source('shop', 'returns') }}
+    select * from {{ raw_relation('returns') }}
 
 ),
 
