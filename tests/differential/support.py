@@ -19,7 +19,9 @@ from tests.harness import RAW_TABLE_COLUMNS, DbtProject, describe_failures, load
 from tests.oracle.segments import (
     CUSTOMER_SEGMENTS_COLUMNS,
     RAW_KEYS,
+    SEGMENT_HOLDOUT_COMPARISON_COLUMNS,
     SOURCE_TABLES,
+    STORE_PURCHASE_CYCLE_COLUMNS,
     Outputs,
     Settings,
     evaluate,
@@ -27,12 +29,29 @@ from tests.oracle.segments import (
 )
 from tests.oracle.strategies import Universe, hypothesis_settings
 
-MARTS = ("customer_segments", "rejected_rows", "source_reconciliation")
-# The three marts and everything upstream of them (plus the seed a data test
-# of customer_segments reads); other marts are not part of this contract.
-SELECTION = ["+customer_segments", "+rejected_rows", "+source_reconciliation"]
+MARTS = (
+    "customer_segments",
+    "rejected_rows",
+    "source_reconciliation",
+    "store_purchase_cycle",
+    "segment_holdout_comparison",
+)
+# The compared marts and everything upstream of them (plus the seed a data
+# test of customer_segments reads); other marts are not part of this contract.
+SELECTION = [f"+{mart}" for mart in MARTS]
 BUILD_SELECTION = [*SELECTION, "segment_definitions"]
-DOUBLE_COLUMNS = frozenset({"return_rate", "avg_order_value"})
+DOUBLE_COLUMNS = frozenset(
+    {
+        "return_rate",
+        "avg_order_value",
+        "avg_days_between_orders",
+        "treatment_conversion_rate",
+        "holdout_conversion_rate",
+        "conversion_uplift",
+        "treatment_revenue_per_customer",
+        "holdout_revenue_per_customer",
+    }
+)
 RELATIVE_TOLERANCE = 1e-12
 # Generated data is messy on purpose: never let the rejected share stop a build.
 MESSY_DATA_VARS = {"max_rejected_pct": 100}
@@ -174,6 +193,29 @@ def differences(expected: Outputs, actual: Mapping[str, list[dict[str, Any]]]) -
     got_counts = {row["source_table"]: row for row in actual["source_reconciliation"]}
     if want_counts != got_counts or len(actual["source_reconciliation"]) != len(SOURCE_TABLES):
         found["source_reconciliation"] = {"oracle": want_counts, "model": got_counts}
+
+    # store_purchase_cycle (one row) and segment_holdout_comparison (by segment).
+    for mart, columns, key in (
+        ("store_purchase_cycle", STORE_PURCHASE_CYCLE_COLUMNS, "as_of_date"),
+        ("segment_holdout_comparison", SEGMENT_HOLDOUT_COMPARISON_COLUMNS, "lifecycle_segment"),
+    ):
+        want_rows = {row[key]: row for row in getattr(expected, mart)}
+        got_rows = {row[key]: row for row in actual[mart]}
+        if len(got_rows) != len(actual[mart]) or want_rows.keys() != got_rows.keys():
+            found[mart] = {"oracle": list(want_rows.values()), "model": actual[mart]}
+            continue
+        by_key = {
+            value: {
+                column: {"oracle": want_rows[value][column], "model": got_rows[value].get(column)}
+                for column in columns
+                if not same_value(column, want_rows[value][column], got_rows[value].get(column))
+            }
+            for value in want_rows
+        }
+        if actual[mart] and set(actual[mart][0]) != set(columns):
+            found[f"{mart} columns"] = sorted(set(actual[mart][0]) ^ set(columns))
+        if any(by_key.values()):
+            found[mart] = {value: detail for value, detail in by_key.items() if detail}
     return found
 
 
