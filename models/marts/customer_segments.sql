@@ -119,7 +119,9 @@ segmented as (
         -- purchase cycle (section 10): the average gap, rounded half up in whole days
         case
             when orders_count >= 2
-                then cast(floor((2 * tenure_days + orders_count - 1) / (2 * (orders_count - 1))) as {{ dbt.type_int() }})
+                then cast(
+                    floor((2 * tenure_days + orders_count - 1) / (2 * (orders_count - 1))) as {{ dbt.type_int() }}
+                )
         end as expected_gap_days
 
     from ranked

@@ -6,8 +6,6 @@
     (gaps <= g) * 100 >= P * gaps, compared in whole numbers.
 -#}
 
-{%- set percentiles = [25, 50, 75, 80, 90] %}
-
 with
 
 valid_orders as (
@@ -74,9 +72,11 @@ percentile_gaps as (
 
     -- an aggregate without group by: one row, with nulls when there is no gap
     select
-        {%- for percentile in percentiles %}
-        min(case when gaps_up_to * 100 >= {{ percentile }} * total_gaps then gap_days end) as gap_p{{ percentile }}_days,
-        {%- endfor %}
+        min(case when gaps_up_to * 100 >= 25 * total_gaps then gap_days end) as gap_p25_days,
+        min(case when gaps_up_to * 100 >= 50 * total_gaps then gap_days end) as gap_p50_days,
+        min(case when gaps_up_to * 100 >= 75 * total_gaps then gap_days end) as gap_p75_days,
+        min(case when gaps_up_to * 100 >= 80 * total_gaps then gap_days end) as gap_p80_days,
+        min(case when gaps_up_to * 100 >= 90 * total_gaps then gap_days end) as gap_p90_days,
         min(case when gaps_up_to * 100 >= {{ var('adaptive_window_pct') }} * total_gaps then gap_days end)
         + 1 as suggested_active_window_days
 
@@ -99,11 +99,15 @@ final as (
     select
         cast(totals.repeat_buyers as {{ dbt.type_bigint() }}) as repeat_buyers,
         cast(totals.repurchase_gaps as {{ dbt.type_bigint() }}) as repurchase_gaps,
-        {%- for percentile in percentiles %}
-        cast(percentile_gaps.gap_p{{ percentile }}_days as {{ dbt.type_int() }}) as gap_p{{ percentile }}_days,
-        {%- endfor %}
+        cast(percentile_gaps.gap_p25_days as {{ dbt.type_int() }}) as gap_p25_days,
+        cast(percentile_gaps.gap_p50_days as {{ dbt.type_int() }}) as gap_p50_days,
+        cast(percentile_gaps.gap_p75_days as {{ dbt.type_int() }}) as gap_p75_days,
+        cast(percentile_gaps.gap_p80_days as {{ dbt.type_int() }}) as gap_p80_days,
+        cast(percentile_gaps.gap_p90_days as {{ dbt.type_int() }}) as gap_p90_days,
         cast({{ var('active_window_days') }} as {{ dbt.type_int() }}) as active_window_days,
-        cast(percentile_gaps.suggested_active_window_days as {{ dbt.type_int() }}) as suggested_active_window_days,
+        cast(percentile_gaps.suggested_active_window_days as {{ dbt.type_int() }})
+            as suggested_active_window_days,
+        cast({{ var('adaptive_window_pct') }} as {{ dbt.type_int() }}) as adaptive_window_pct,
         {{ as_of_date() }} as as_of_date
 
     from totals

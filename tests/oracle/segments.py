@@ -177,6 +177,7 @@ STORE_PURCHASE_CYCLE_COLUMNS: tuple[str, ...] = (
     "gap_p90_days",
     "active_window_days",
     "suggested_active_window_days",
+    "adaptive_window_pct",
     "as_of_date",
 )
 SEGMENT_HOLDOUT_COMPARISON_COLUMNS: tuple[str, ...] = (
@@ -955,6 +956,7 @@ def _purchase_cycle(
         "repeat_buyers": repeat_buyers,
         "repurchase_gaps": len(gaps),
         "active_window_days": settings.active_window_days,
+        "adaptive_window_pct": settings.adaptive_window_pct,
         "as_of_date": settings.as_of_date,
     }
     for percent in GAP_PERCENTILES:
