@@ -24,6 +24,9 @@
             ('value_tier_high_min_pct', 0, 100),
             ('value_tier_medium_min_pct', 0, 100),
             ('max_rejected_pct', 0, 100),
+            ('adaptive_window_pct', 1, 100),
+            ('holdout_pct', 0, 100),
+            ('holdout_measure_days', 1, 36500),
         ] -%}
         {%- for name, minimum, maximum in whole_number_ranges -%}
             {%- set allowed = 'a whole number ' ~ ('from ' ~ minimum ~ ' to ' ~ maximum if maximum is not none else minimum ~ ' or more') -%}
@@ -64,6 +67,9 @@
             {%- if history_start_day is none or (as_of_day is not none and history_start_day > as_of_day) -%}
                 {%- do problems.append('history_start_date = ' ~ configured_history_start ~ ': must be a date written YYYY-MM-DD on or before as_of_date (' ~ as_of_text ~ '), or null for 365 days before as_of_date') -%}
             {%- endif -%}
+        {%- endif -%}
+        {%- if var('holdout_salt') is not string -%}
+            {%- do problems.append('holdout_salt = ' ~ var('holdout_salt') ~ ': must be text (quote it), such as holdout-1') -%}
         {%- endif -%}
         {%- if var('sync_email_as_sha256', false) is not boolean -%}
             {%- do problems.append('sync_email_as_sha256 = ' ~ var('sync_email_as_sha256') ~ ': must be true or false') -%}
@@ -132,6 +138,7 @@
         'value_tier_medium_min_pct', 'late_churn_min_tenure_days', 'cart_abandonment_window_days',
         'max_rejected_pct', 'history_start_date', 'sync_email_as_sha256',
         'raw_source', 'shopify_schema', 'shopify_database',
+        'adaptive_window_pct', 'holdout_pct', 'holdout_salt', 'holdout_measure_days',
     ]) -}}
 {% endmacro %}
 

@@ -283,6 +283,13 @@ def test_report_renders_from_the_warehouse(history_build: HistoryBuild, tmp_path
             shutil.copyfile(source, f"{database}{suffix}")
     output = tmp_path / "report"
     assert report.main(["--database", str(database), "--output", str(output)]) == 0
-    for name in ("segment_sizes.png", "revenue_by_segment.png", "transitions.png", "report.png"):
+    for name in (
+        "segment_sizes.png",
+        "revenue_by_segment.png",
+        "transitions.png",
+        "rfm_groups.png",
+        "holdout_comparison.png",
+        "report.png",
+    ):
         assert (output / name).read_bytes().startswith(b"\x89PNG"), name
     assert "Customer lifecycle segments" in (output / "index.html").read_text()

@@ -35,6 +35,19 @@ SEGMENT_VALUES = {
     "first_order_basket": {"single_item", "multi_item"},
     "value_tier": {"high", "medium", "low"},
     "churn_type": {"fast_churn", "late_churn"},
+    "rfm_segment": {
+        "champions",
+        "loyal",
+        "active",
+        "new",
+        "promising",
+        "needs_attention",
+        "almost_lost",
+        "at_risk",
+        "previously_loyal",
+        "dormant",
+        "prospect",
+    },
 }
 
 
@@ -100,7 +113,11 @@ def test_every_segment_value_has_a_definition(demo_build) -> None:
         for row in project.table("segment_definitions")
     }
     expected = {(column, value) for column, values in SEGMENT_VALUES.items() for value in values}
-    expected |= {("is_cart_abandoner", "true"), ("is_cart_abandoner", "false")}
+    expected |= {
+        (column, value)
+        for column in ("is_cart_abandoner", "is_overdue", "is_holdout")
+        for value in ("true", "false")
+    }
     assert definitions == expected
 
 
@@ -138,6 +155,32 @@ def test_summary_prints_every_segment(demo_build) -> None:
     for values in SEGMENT_VALUES.values():
         for value in values:
             assert value in printed
+    cycle = project.table("store_purchase_cycle")[0]
+    assert (
+        f"purchase cycle: active window in effect {cycle['active_window_days']} days"
+        f" (active_window_days), suggested {cycle['suggested_active_window_days']} days"
+    ) in printed
+
+
+def test_demo_fills_every_rfm_cell_and_every_grid_rule_holds(demo_build) -> None:
+    """Every value of rfm_segment has customers at the demo's as_of_date, and each
+    buyer's group is the cell of its scores (SEGMENTS.md section 9)."""
+    project, _ = demo_build
+    grid = {
+        5: ("new", "active", "active", "champions", "champions"),
+        4: ("promising", "active", "active", "loyal", "loyal"),
+        3: ("needs_attention", "needs_attention", "needs_attention", "loyal", "loyal"),
+        2: ("almost_lost", "almost_lost", "at_risk", "at_risk", "previously_loyal"),
+        1: ("dormant", "dormant", "at_risk", "at_risk", "previously_loyal"),
+    }
+    rows = project.table("customer_segments")
+    assert {row["rfm_segment"] for row in rows} == SEGMENT_VALUES["rfm_segment"]
+    for row in rows:
+        if row["orders_count"] == 0:
+            assert row["rfm_segment"] == "prospect" and row["recency_score"] is None
+            continue
+        fm = (row["frequency_score"] + row["monetary_score"]) // 2
+        assert row["rfm_segment"] == grid[row["recency_score"]][fm - 1], row["customer_id"]
 
 
 STAGING_SCHEMA = layer_schema("stg_")

@@ -60,6 +60,26 @@ BAD_SETTINGS = [
         {"late_churn_min_tenure_days": -1},
         "late_churn_min_tenure_days = -1: must be a whole number from 0 to 36500",
     ),
+    (
+        {"adaptive_window_pct": 0},
+        "adaptive_window_pct = 0: must be a whole number from 1 to 100",
+    ),
+    (
+        {"holdout_pct": 101},
+        "holdout_pct = 101: must be a whole number from 0 to 100",
+    ),
+    (
+        {"holdout_measure_days": 0},
+        "holdout_measure_days = 0: must be a whole number from 1 to 36500",
+    ),
+    (
+        {"holdout_measure_days": 36501},
+        "holdout_measure_days = 36501: must be a whole number from 1 to 36500",
+    ),
+    (
+        {"holdout_salt": 7},
+        "holdout_salt = 7: must be text",
+    ),
 ]
 
 

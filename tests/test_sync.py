@@ -34,6 +34,9 @@ SYNC_COLUMNS = [
     "last_order_at",
     "last_abandoned_cart_at",
     "segment_updated_at",
+    "rfm_segment",
+    "is_overdue",
+    "expected_next_order_date",
 ]
 OUTSIDE_TOOLS_READ = {
     "customer_segments",
@@ -41,6 +44,8 @@ OUTSIDE_TOOLS_READ = {
     "customer_segment_changes",
     "segment_daily_summary",
     "customer_segments_sync",
+    "store_purchase_cycle",
+    "segment_holdout_comparison",
 }
 
 
@@ -154,6 +159,26 @@ def test_sha256_option_replaces_the_email(sync_build: DbtProject) -> None:
     for customer_id, email in (("c_yes", "alice@example.com"), ("c_granted", "frank@example.com")):
         assert synced[customer_id]["email"] is None
         assert synced[customer_id]["email_sha256"] == hashlib.sha256(email.encode()).hexdigest()
+
+
+def test_holdout_customers_are_left_out_of_the_sync(sync_build: DbtProject) -> None:
+    """holdout_pct 100 holds every customer out: the sync is empty (SEGMENTS.md
+    section 11); at the default 0 no one is held out (the tests above)."""
+    try:
+        result = sync_build.invoke(
+            ["run", "--quiet", "--select", "customer_segments", "customer_segments_sync"],
+            {"as_of_date": AS_OF, "holdout_pct": 100},
+        )
+        assert result.success, describe_failures(result)
+        segments = sync_build.table("customer_segments")
+        assert segments and all(row["is_holdout"] for row in segments)
+        assert _by_customer(sync_build) == {}
+    finally:
+        restored = sync_build.invoke(
+            ["run", "--quiet", "--select", "customer_segments", "customer_segments_sync"],
+            {"as_of_date": AS_OF},
+        )
+        assert restored.success, describe_failures(restored)
 
 
 def test_sync_email_as_sha256_must_be_a_boolean(sync_build: DbtProject) -> None:

@@ -1,12 +1,15 @@
 """Write a small static report of the segment history from a built DuckDB warehouse.
 
-Three charts, each a PNG, a combined ``report.png`` and an ``index.html`` that
+Five charts, each a PNG, a combined ``report.png`` and an ``index.html`` that
 shows them with the numbers behind them:
 
 - segment sizes: customers per lifecycle segment per day (segment_daily_summary);
 - net revenue by segment as of the last day, with its share;
 - the transition matrix between two dates: where the customers of each segment
-  on the first date are on the second (customer_segment_history).
+  on the first date are on the second (customer_segment_history);
+- customers per RFM group as of as_of_date (customer_segments);
+- the holdout comparison: the share of each segment's treatment and holdout
+  customers who bought since the segment date (segment_holdout_comparison).
 
     python -m tools.report --database warehouse/demo.duckdb --output reports
     python -m tools.report --database warehouse/demo.duckdb --from-date 2026-03-31
@@ -45,6 +48,32 @@ COLORS = {
     "lapsed_repeat_buyer": "#d94801",
 }
 NOT_YET = "(not a customer yet)"
+# SEGMENTS.md section 9, best first
+RFM_SEGMENTS = (
+    "champions",
+    "loyal",
+    "active",
+    "new",
+    "promising",
+    "needs_attention",
+    "almost_lost",
+    "at_risk",
+    "previously_loyal",
+    "dormant",
+    "prospect",
+)
+
+
+@dataclass
+class HoldoutRow:
+    """One row of segment_holdout_comparison."""
+
+    segment: str
+    treatment_customers: int
+    holdout_customers: int
+    treatment_rate: float | None
+    holdout_rate: float | None
+    uplift: float | None
 
 
 @dataclass
@@ -59,6 +88,9 @@ class ReportData:
     from_date: date
     to_date: date
     transitions: dict[tuple[str, str], int]
+    rfm_customers: dict[str, int]
+    holdout: list[HoldoutRow]
+    holdout_date: date | None
 
 
 def _rows(connection: duckdb.DuckDBPyConnection, sql: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -133,7 +165,40 @@ def read_data(
                 end,
             )
         )
-    return ReportData(labels, days, customers, net_revenue, shares, start, end, transitions)
+        rfm_customers: dict[str, int] = {}
+        if "customer_segments" in tables:
+            rfm_customers = dict(
+                _rows(
+                    connection,
+                    f"select rfm_segment, count(*) from {schema}.customer_segments group by 1",
+                )
+            )
+        holdout: list[HoldoutRow] = []
+        holdout_date = None
+        if "segment_holdout_comparison" in tables:
+            for row in _rows(
+                connection,
+                "select lifecycle_segment, treatment_customers, holdout_customers,"
+                " treatment_conversion_rate, holdout_conversion_rate, conversion_uplift,"
+                f" segment_date from {schema}.segment_holdout_comparison",
+            ):
+                holdout.append(HoldoutRow(*row[:6]))
+                holdout_date = row[6]
+        order = {segment: position for position, segment in enumerate(LIFECYCLE_SEGMENTS)}
+        holdout.sort(key=lambda item: order.get(item.segment, len(order)))
+    return ReportData(
+        labels,
+        days,
+        customers,
+        net_revenue,
+        shares,
+        start,
+        end,
+        transitions,
+        rfm_customers,
+        holdout,
+        holdout_date,
+    )
 
 
 def _label(data: ReportData, segment: str) -> str:
@@ -207,6 +272,55 @@ def _plot_transitions(axes: Any, data: ReportData) -> None:
     axes.set_title(f"Segment on {data.from_date} (rows) and on {data.to_date} (columns)")
 
 
+def _plot_rfm(axes: Any, data: ReportData) -> None:
+    segments = list(reversed(RFM_SEGMENTS))
+    values = [data.rfm_customers.get(segment, 0) for segment in segments]
+    bars = axes.barh(segments, values, color="#6baed6")
+    for bar, value in zip(bars, values, strict=True):
+        axes.text(
+            bar.get_width(),
+            bar.get_y() + bar.get_height() / 2,
+            f" {value:,}",
+            va="center",
+            fontsize=8,
+        )
+    axes.set_title(f"Customers per RFM group as of {data.days[-1]}")
+    axes.set_xlabel("customers")
+    axes.tick_params(axis="y", labelsize=8)
+    axes.grid(axis="x", alpha=0.3)
+    axes.set_xlim(0, max([*values, 1]) * 1.15)
+
+
+def _plot_holdout(axes: Any, data: ReportData) -> None:
+    rows = data.holdout
+    positions = range(len(rows))
+    width = 0.4
+    axes.bar(
+        [position - width / 2 for position in positions],
+        [row.treatment_rate or 0 for row in rows],
+        width,
+        label="treatment",
+        color="#238b45",
+    )
+    axes.bar(
+        [position + width / 2 for position in positions],
+        [row.holdout_rate or 0 for row in rows],
+        width,
+        label="holdout",
+        color="#bdbdbd",
+    )
+    axes.set_xticks(list(positions))
+    axes.set_xticklabels(
+        [_label(data, row.segment) for row in rows], rotation=30, ha="right", fontsize=8
+    )
+    held_out = sum(row.holdout_customers for row in rows)
+    note = "" if held_out else "\n(no holdout group: holdout_pct is 0)"
+    axes.set_title(f"Bought after {data.holdout_date}, by segment on that day{note}")
+    axes.set_ylabel("share who bought")
+    axes.legend(fontsize=8, frameon=False)
+    axes.grid(axis="y", alpha=0.3)
+
+
 def render(data: ReportData, output: Path) -> list[Path]:
     """Write the three charts, the combined report.png and index.html; return the files."""
     import matplotlib
@@ -220,19 +334,29 @@ def render(data: ReportData, output: Path) -> list[Path]:
         ("segment_sizes.png", _plot_sizes, (10, 4.5)),
         ("revenue_by_segment.png", _plot_revenue, (8, 4)),
         ("transitions.png", _plot_transitions, (9, 5.5)),
+        ("rfm_groups.png", _plot_rfm, (8, 4.5)),
+        ("holdout_comparison.png", _plot_holdout, (9, 4.5)),
     )
     for name, plot, size in charts:
+        if (plot is _plot_rfm and not data.rfm_customers) or (
+            plot is _plot_holdout and not data.holdout
+        ):
+            continue
         figure, axes = pyplot.subplots(figsize=size, layout="constrained")
         plot(axes, data)
         figure.savefig(output / name, dpi=110)
         pyplot.close(figure)
         written.append(output / name)
 
-    figure = pyplot.figure(figsize=(15, 9.5), layout="constrained")
-    grid = figure.add_gridspec(2, 2, height_ratios=(1, 1.15))
+    figure = pyplot.figure(figsize=(15, 14), layout="constrained")
+    grid = figure.add_gridspec(3, 2, height_ratios=(1, 1.15, 1))
     _plot_sizes(figure.add_subplot(grid[0, :]), data)
     _plot_revenue(figure.add_subplot(grid[1, 0]), data)
     _plot_transitions(figure.add_subplot(grid[1, 1]), data)
+    if data.rfm_customers:
+        _plot_rfm(figure.add_subplot(grid[2, 0]), data)
+    if data.holdout:
+        _plot_holdout(figure.add_subplot(grid[2, 1]), data)
     figure.suptitle("Customer lifecycle segments", fontsize=14, fontweight="bold")
     figure.savefig(output / "report.png", dpi=90)
     pyplot.close(figure)
@@ -252,6 +376,21 @@ def _html(data: ReportData, images: Sequence[str]) -> str:
         f"<td>{(data.net_revenue_share.get(segment) or 0):.1%}</td></tr>"
         for segment in LIFECYCLE_SEGMENTS
     )
+    rfm_rows = "".join(
+        f"<tr><td>{html.escape(segment)}</td><td>{data.rfm_customers.get(segment, 0):,}</td></tr>"
+        for segment in RFM_SEGMENTS
+    )
+
+    def percent(value: float | None) -> str:
+        return "-" if value is None else f"{value:.1%}"
+
+    holdout_rows = "".join(
+        f"<tr><td>{html.escape(_label(data, row.segment))}</td>"
+        f"<td>{row.treatment_customers:,}</td><td>{row.holdout_customers:,}</td>"
+        f"<td>{percent(row.treatment_rate)}</td><td>{percent(row.holdout_rate)}</td>"
+        f"<td>{percent(row.uplift)}</td></tr>"
+        for row in data.holdout
+    )
     figures = "".join(
         f'<p><img src="{html.escape(name)}" alt="{html.escape(name)}"></p>' for name in images
     )
@@ -265,6 +404,13 @@ td:first-child,th:first-child{{text-align:left}}img{{max-width:100%}}</style></h
 <p>History from {data.days[0]} to {last}; transitions from {data.from_date} to {data.to_date}.</p>
 <table><tr><th>segment on {last}</th><th>customers</th><th>net revenue</th><th>share</th></tr>
 {rows}</table>
+<h2>RFM groups</h2>
+<table><tr><th>rfm_segment</th><th>customers</th></tr>
+{rfm_rows}</table>
+<h2>Holdout comparison (segment on {data.holdout_date})</h2>
+<table><tr><th>segment</th><th>treatment</th><th>holdout</th><th>treatment bought</th>
+<th>holdout bought</th><th>uplift</th></tr>
+{holdout_rows}</table>
 {figures}</body></html>
 """
 

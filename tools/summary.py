@@ -1,9 +1,11 @@
 """Print a readable summary of the built customer segments.
 
 Reads ``<schema>.customer_segments`` and the seed ``<schema>.segment_definitions``
-(and, when built, ``source_reconciliation`` and ``rejected_rows``) from a DuckDB
-file opened read-only, and prints customers per value of every segment column,
-including values nobody falls into, with their share of all customers.
+(and, when built, ``store_purchase_cycle``, ``source_reconciliation`` and
+``rejected_rows``) from a DuckDB file opened read-only, and prints customers per
+value of every segment column (the RFM groups among them), including values
+nobody falls into, with their share of all customers, and the store's purchase
+cycle: the active window in effect beside the one the data suggests.
 
     python -m tools.summary --database warehouse/demo.duckdb [--schema analytics]
 """
@@ -29,6 +31,9 @@ SEGMENT_COLUMNS: tuple[str, ...] = (
     "value_tier",
     "churn_type",
     "is_cart_abandoner",
+    "rfm_segment",
+    "is_overdue",
+    "is_holdout",
 )
 
 NOT_APPLICABLE = "(not applicable)"
@@ -184,6 +189,39 @@ def format_reconciliation(connection: duckdb.DuckDBPyConnection, schema: str) ->
     return lines
 
 
+def format_purchase_cycle(connection: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
+    """The purchase-cycle line: the active window in effect beside the suggested one."""
+    if not table_exists(connection, schema, "store_purchase_cycle"):
+        return [f"purchase cycle: {schema}.store_purchase_cycle not built"]
+    row = connection.execute(
+        "select repeat_buyers, repurchase_gaps, gap_p50_days, gap_p80_days, gap_p90_days,"
+        " active_window_days, suggested_active_window_days, adaptive_window_pct"
+        f" from {_relation(schema, 'store_purchase_cycle')}"
+    ).fetchone()
+    if row is None:
+        return ["purchase cycle: store_purchase_cycle is empty"]
+    repeat_buyers, gaps, p50, p80, p90, active, suggested, share = row
+    if suggested is None:
+        return [
+            f"purchase cycle: active window in effect {active} days (active_window_days);"
+            " no suggested window: no customer has ordered on two different days yet"
+        ]
+    return [
+        f"purchase cycle: active window in effect {active} days (active_window_days),"
+        f" suggested {suggested} days",
+        f"  {share}% of the store's repeat purchases came within {suggested - 1} days of the"
+        f" customer's previous order ({gaps:,} gaps, {repeat_buyers:,} repeat buyers;"
+        f" median {p50}, p80 {p80}, p90 {p90} days).",
+        f"  Meaning: with active_window_days = {suggested} a buyer turns lapsed on day"
+        f" {suggested} without an order, when {share}% of repeat purchases would have happened;"
+        + (
+            " that is the window in effect."
+            if suggested == active
+            else f" the window in effect turns them lapsed on day {active}."
+        ),
+    ]
+
+
 def summarize(
     database: str | Path, schema: str = DEFAULT_SCHEMA, read_only: bool = True
 ) -> list[str]:
@@ -217,6 +255,7 @@ def summarize(
             column_definitions = [item for item in definitions if item.segment_column == column]
             counts = count_segment(connection, schema, column, column_definitions)
             lines.extend([*format_segment(column, counts, total), ""])
+        lines.extend([*format_purchase_cycle(connection, schema), ""])
         lines.extend(format_reconciliation(connection, schema))
     return lines
 

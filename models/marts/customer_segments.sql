@@ -1,8 +1,10 @@
 {#-
     One row per customer who exists as of as_of_date, with the lifecycle segment
     (SEGMENTS.md section 5), the finer segments (section 6) and every metric
-    (section 4). Each rule is written here once; the lifecycle rule is the
-    lifecycle_segment() macro, which the segment history evaluates too.
+    (section 4), with the RFM scores and group (section 9), the purchase
+    cycle (section 10) and the holdout group (section 11). Each rule is written
+    here once; the lifecycle rule is the lifecycle_segment() macro, which the
+    segment history evaluates too.
 -#}
 
 {%- set high_potential_pct = var('high_potential_min_pct') -%}
@@ -24,7 +26,9 @@ rank_inputs as (
         customer_id,
         net_revenue,
         orders_count > 0 as is_buyer,
-        orders_count > 0 and days_since_first_order < {{ var('new_customer_window_days') }} as is_new_customer
+        orders_count > 0 and days_since_first_order < {{ var('new_customer_window_days') }} as is_new_customer,
+        orders_count,
+        days_since_last_order
 
     from customers
 
@@ -39,7 +43,10 @@ ranks as (
         rank() over (partition by is_buyer order by net_revenue) - 1 as buyer_rank_offset,
         count(*) over (partition by is_buyer) - 1 as buyer_rank_span,
         rank() over (partition by is_new_customer order by net_revenue) - 1 as new_customer_rank_offset,
-        count(*) over (partition by is_new_customer) - 1 as new_customer_rank_span
+        count(*) over (partition by is_new_customer) - 1 as new_customer_rank_span,
+        -- RFM (section 9): recency descending, so the most recent buyers rank highest
+        rank() over (partition by is_buyer order by days_since_last_order desc) - 1 as recency_rank_offset,
+        rank() over (partition by is_buyer order by orders_count) - 1 as frequency_rank_offset
 
     from rank_inputs
 
@@ -53,7 +60,9 @@ ranked as (
         ranks.buyer_rank_offset,
         ranks.buyer_rank_span,
         ranks.new_customer_rank_offset,
-        ranks.new_customer_rank_span
+        ranks.new_customer_rank_span,
+        ranks.recency_rank_offset,
+        ranks.frequency_rank_offset
 
     from customers
     inner join ranks
@@ -97,9 +106,38 @@ segmented as (
                 then 'medium'
             else 'low'
         end as value_tier,
-        abandoned_carts_count > 0 as is_cart_abandoner
+        abandoned_carts_count > 0 as is_cart_abandoner,
+        case
+            when orders_count > 0 then {{ rfm_score('recency_rank_offset', 'buyer_rank_span') }}
+        end as recency_score,
+        case
+            when orders_count > 0 then {{ rfm_score('frequency_rank_offset', 'buyer_rank_span') }}
+        end as frequency_score,
+        case
+            when orders_count > 0 then {{ rfm_score('buyer_rank_offset', 'buyer_rank_span') }}
+        end as monetary_score,
+        -- purchase cycle (section 10): the average gap, rounded half up in whole days
+        case
+            when orders_count >= 2
+                then cast(
+                    floor((2 * tenure_days + orders_count - 1) / (2 * (orders_count - 1))) as {{ dbt.type_int() }}
+                )
+        end as expected_gap_days
 
     from ranked
+
+),
+
+scored as (
+
+    select
+        *,
+        {{ rfm_segment('recency_score', 'frequency_score', 'monetary_score') }} as rfm_segment,
+        cast({{ dbt.dateadd('day', 'expected_gap_days', 'last_order_date') }} as date)
+            as expected_next_order_date,
+        {{ holdout_bucket('customer_id', var('holdout_salt')) }} as holdout_bucket
+
+    from segmented
 
 ),
 
@@ -138,9 +176,19 @@ final as (
         signed_up_at,
         first_order_at,
         last_order_at,
-        last_abandoned_cart_at
+        last_abandoned_cart_at,
+        -- RFM, purchase cycle and holdout group (sections 9 to 11)
+        rfm_segment,
+        cast(recency_score as {{ dbt.type_int() }}) as recency_score,
+        cast(frequency_score as {{ dbt.type_int() }}) as frequency_score,
+        cast(monetary_score as {{ dbt.type_int() }}) as monetary_score,
+        holdout_bucket,
+        cast(tenure_days as {{ double_type() }}) / nullif(orders_count - 1, 0) as avg_days_between_orders,
+        coalesce(orders_count >= 2 and {{ as_of_date() }} > expected_next_order_date, false) as is_overdue,
+        holdout_bucket < {{ var('holdout_pct') }} as is_holdout,
+        expected_next_order_date
 
-    from segmented
+    from scored
 
 )
 

@@ -1,6 +1,7 @@
 {#-
     The reverse-ETL sync holds exactly the customers with a valid email who
-    accept marketing: nobody else, and none of them missing.
+    accept marketing and are not in the holdout group: nobody else, and none
+    of them missing.
 -#}
 
 with
@@ -16,7 +17,8 @@ customer_segments as (
     select
         customer_id,
         email,
-        accepts_marketing
+        accepts_marketing,
+        is_holdout
 
     from {{ ref('customer_segments') }}
 
@@ -26,7 +28,7 @@ consenting as (
 
     select customer_id
     from customer_segments
-    where accepts_marketing and email is not null
+    where accepts_marketing and email is not null and not is_holdout
 
 ),
 
@@ -34,7 +36,7 @@ without_consent as (
 
     select
         customer_segments_sync.customer_id,
-        'synced without consent or valid email' as problem
+        'synced without consent or valid email, or held out' as problem
 
     from customer_segments_sync
     left join consenting

@@ -20,7 +20,9 @@ from tests.harness import RAW_TABLE_COLUMNS, DbtProject, describe_failures, load
 from tests.oracle.segments import (
     CUSTOMER_SEGMENTS_COLUMNS,
     RAW_KEYS,
+    SEGMENT_HOLDOUT_COMPARISON_COLUMNS,
     SOURCE_TABLES,
+    STORE_PURCHASE_CYCLE_COLUMNS,
     Outputs,
     Settings,
     evaluate,
@@ -28,14 +30,33 @@ from tests.oracle.segments import (
 )
 from tests.oracle.strategies import Universe, hypothesis_settings
 
-MARTS = ("customer_segments", "rejected_rows", "source_reconciliation")
-GATED_MARTS = {"customer_segments"}  # behind the publication gate (SEGMENTS.md section 8)
+MARTS = (
+    "customer_segments",
+    "rejected_rows",
+    "source_reconciliation",
+    "store_purchase_cycle",
+    "segment_holdout_comparison",
+)
+# behind the publication gate (SEGMENTS.md section 8): not published, and
+# not compared, by a build the gate failed
+GATED_MARTS = {"customer_segments", "store_purchase_cycle", "segment_holdout_comparison"}
 GATE = "model.lifecycle_segments.int_source_tables_gated"
-# The three marts and everything upstream of them (plus the seed a data test
-# of customer_segments reads); other marts are not part of this contract.
-SELECTION = ["+customer_segments", "+rejected_rows", "+source_reconciliation"]
+# The compared marts and everything upstream of them (plus the seed a data
+# test of customer_segments reads); other marts are not part of this contract.
+SELECTION = [f"+{mart}" for mart in MARTS]
 BUILD_SELECTION = [*SELECTION, "segment_definitions"]
-DOUBLE_COLUMNS = frozenset({"return_rate", "avg_order_value"})
+DOUBLE_COLUMNS = frozenset(
+    {
+        "return_rate",
+        "avg_order_value",
+        "avg_days_between_orders",
+        "treatment_conversion_rate",
+        "holdout_conversion_rate",
+        "conversion_uplift",
+        "treatment_revenue_per_customer",
+        "holdout_revenue_per_customer",
+    }
+)
 RELATIVE_TOLERANCE = 1e-12
 # Generated data is messy on purpose: never let the rejected share stop a build.
 MESSY_DATA_VARS = {"max_rejected_pct": 100}
@@ -162,12 +183,15 @@ def differences(expected: Outputs, actual: Mapping[str, list[dict[str, Any]]]) -
     """Every disagreement between the oracle and the marts, by mart."""
     found: dict[str, Any] = {}
 
-    # customer_segments: same columns, same customers, same values; not
-    # compared when the oracle and the build agree the gate held it back.
+    # The customer-level marts are not compared when the oracle and the build
+    # agree that the publication gate held them back (read_marts gives None).
+    if expected.gate_failures:
+        unpublished = [mart for mart in GATED_MARTS if actual[mart] is None]
+        actual = {**actual, **{mart: [] for mart in unpublished}}
+        expected = replace(expected, **{mart: [] for mart in unpublished})
+
+    # customer_segments: same columns, same customers, same values.
     actual_segments = actual["customer_segments"]
-    if expected.gate_failures and actual_segments is None:
-        actual_segments = []
-        expected = replace(expected, customer_segments=[])
     if actual_segments and set(actual_segments[0]) != set(CUSTOMER_SEGMENTS_COLUMNS):
         found["customer_segments columns"] = {
             "missing": sorted(set(CUSTOMER_SEGMENTS_COLUMNS) - set(actual_segments[0])),
@@ -207,6 +231,29 @@ def differences(expected: Outputs, actual: Mapping[str, list[dict[str, Any]]]) -
     got_counts = {row["source_table"]: row for row in actual["source_reconciliation"]}
     if want_counts != got_counts or len(actual["source_reconciliation"]) != len(SOURCE_TABLES):
         found["source_reconciliation"] = {"oracle": want_counts, "model": got_counts}
+
+    # store_purchase_cycle (one row) and segment_holdout_comparison (by segment).
+    for mart, columns, key in (
+        ("store_purchase_cycle", STORE_PURCHASE_CYCLE_COLUMNS, "as_of_date"),
+        ("segment_holdout_comparison", SEGMENT_HOLDOUT_COMPARISON_COLUMNS, "lifecycle_segment"),
+    ):
+        want_rows = {row[key]: row for row in getattr(expected, mart)}
+        got_rows = {row[key]: row for row in actual[mart]}
+        if len(got_rows) != len(actual[mart]) or want_rows.keys() != got_rows.keys():
+            found[mart] = {"oracle": list(want_rows.values()), "model": actual[mart]}
+            continue
+        by_key = {
+            value: {
+                column: {"oracle": want_rows[value][column], "model": got_rows[value].get(column)}
+                for column in columns
+                if not same_value(column, want_rows[value][column], got_rows[value].get(column))
+            }
+            for value in want_rows
+        }
+        if actual[mart] and set(actual[mart][0]) != set(columns):
+            found[f"{mart} columns"] = sorted(set(actual[mart][0]) ^ set(columns))
+        if any(by_key.values()):
+            found[mart] = {value: detail for value, detail in by_key.items() if detail}
     return found
 
 

@@ -83,6 +83,27 @@ def test_hand_written_edge_cases_match_the_oracle(workspace: DbtProject) -> None
     assert_matches_oracle(universe, run_universe(workspace, universe))
 
 
+def test_hand_written_edge_cases_with_a_holdout_group_match_the_oracle(
+    workspace: DbtProject,
+) -> None:
+    """Sections 9 to 11 at non-default settings: half the customers held out with a
+    salt that needs quoting, segments taken a week back, the median repurchase gap."""
+    settings = replace(
+        HAND_SETTINGS,
+        holdout_pct=50,
+        holdout_salt="it's \\ spring",
+        holdout_measure_days=7,
+        adaptive_window_pct=50,
+        active_window_days=45,
+    )
+    universe = Universe(settings, Typing(), hand_cases())
+    actual = run_universe(workspace, universe)
+    assert_matches_oracle(universe, actual)
+    groups = {row["is_holdout"] for row in actual["customer_segments"]}
+    assert groups == {True, False}, "the check needs customers in both groups"
+    assert actual["store_purchase_cycle"][0]["repurchase_gaps"] > 0
+
+
 def test_a_lone_buyer_ranks_at_the_bottom(workspace: DbtProject) -> None:
     """DECISIONLOG D9: with one member the percent rank is 0, not "at every threshold"."""
     universe = Universe(
@@ -94,6 +115,9 @@ def test_a_lone_buyer_ranks_at_the_bottom(workspace: DbtProject) -> None:
     assert_matches_oracle(universe, actual)
     (row,) = actual["customer_segments"]
     assert (row["value_tier"], row["new_customer_potential"]) == ("low", "developing")
+    # section 9: the lone buyer meets no RFM threshold either (only P = 0)
+    assert (row["recency_score"], row["frequency_score"], row["monetary_score"]) == (1, 1, 1)
+    assert row["rfm_segment"] == "dormant"
 
 
 def test_typed_raw_columns_match_the_oracle(workspace: DbtProject) -> None:

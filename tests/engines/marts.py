@@ -32,12 +32,21 @@ MARTS: dict[str, tuple[str, ...]] = {
     "customer_segments": ("customer_id",),
     "rejected_rows": ("source_table", "record_key", "reason", "_loaded_at"),
     "source_reconciliation": ("source_table",),
+    "store_purchase_cycle": ("as_of_date",),
+    "segment_holdout_comparison": ("lifecycle_segment",),
 }
 # Built in UTC and in a zone with daylight saving time, so that every engine's
-# local-date arithmetic is compared.
+# local-date arithmetic is compared; the second build also holds out 30% of
+# the customers with a salt that needs quoting, so that every engine's MD5
+# buckets and the holdout comparison are compared.
 SETTINGS: dict[str, dict[str, Any]] = {
     "utc": {"reporting_timezone": "UTC"},
-    "new_york": {"reporting_timezone": "America/New_York"},
+    "new_york": {
+        "reporting_timezone": "America/New_York",
+        "holdout_pct": 30,
+        "holdout_salt": "spring's test \\ 2026",
+        "adaptive_window_pct": 90,
+    },
 }
 
 Rows = list[dict[str, Any]]

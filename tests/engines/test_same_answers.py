@@ -2,10 +2,12 @@
 
 One generated data set (``generate_demo``, 500 customers, seed 11) is loaded,
 typed alike, into each engine and built there; ``customer_segments``,
-``rejected_rows`` and ``source_reconciliation`` must then agree with DuckDB's
-row for row: decimals exactly, doubles within 1e-12, timestamps as naive UTC.
-The build runs at the demo date in UTC and again in a reporting time zone with
-daylight saving time, so the local-date arithmetic of every engine is compared.
+``rejected_rows``, ``source_reconciliation``, ``store_purchase_cycle`` and
+``segment_holdout_comparison`` must then agree with DuckDB's row for row:
+decimals exactly, doubles within 1e-12, timestamps as naive UTC. The build runs
+at the demo date in UTC and again in a reporting time zone with daylight saving
+time and a holdout group, so the local-date arithmetic and the MD5 buckets of
+every engine are compared.
 
 Skipped unless SEGMENTS_ENGINE_TESTS names the engines (``postgres``,
 ``spark``, both comma-separated, or ``1`` for both); ``make test-postgres`` and

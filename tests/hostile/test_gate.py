@@ -23,6 +23,8 @@ CUSTOMER_MARTS = (
     "customer_segment_history",
     "segment_daily_summary",
     "customer_segment_changes",
+    "store_purchase_cycle",
+    "segment_holdout_comparison",
 )
 
 

@@ -6,7 +6,8 @@ models: it shares no code or SQL with them. `evaluate` reads the four raw
 tables as lists of dicts (the values a database returns: `str` for text
 columns, `datetime` for TIMESTAMP (naive, UTC) and TIMESTAMPTZ (aware),
 `Decimal`/`int` for numbers, `bool` for booleans, `None` for null) and returns
-the rows of `customer_segments`, `rejected_rows` and `source_reconciliation`.
+the rows of `customer_segments`, `rejected_rows`, `source_reconciliation`,
+`store_purchase_cycle` and `segment_holdout_comparison`.
 
 Readings the contract leaves open, made here and checked against the models
 by the differential tests:
@@ -25,6 +26,7 @@ by the differential tests:
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import defaultdict
@@ -32,6 +34,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -68,6 +71,10 @@ class Settings:
     late_churn_min_tenure_days: int = 90
     cart_abandonment_window_days: int = 7
     max_rejected_pct: int = 5
+    adaptive_window_pct: int = 80
+    holdout_pct: int = 0
+    holdout_salt: str = "holdout-1"
+    holdout_measure_days: int = 30
     raw_schema: str = "raw"
     raw_database: str | None = None
 
@@ -89,7 +96,7 @@ class Settings:
 
 @dataclass
 class Outputs:
-    """What the three marts must contain (row order is not part of the contract)."""
+    """What the marts must contain (row order is not part of the contract)."""
 
     customer_segments: list[dict[str, Any]] = field(default_factory=list)
     rejected_rows: list[dict[str, Any]] = field(default_factory=list)
@@ -97,6 +104,8 @@ class Outputs:
     # the tables that fail the publication gate (section 8): when any does, the
     # customer-level marts are not published by that build
     gate_failures: list[str] = field(default_factory=list)
+    store_purchase_cycle: list[dict[str, Any]] = field(default_factory=list)
+    segment_holdout_comparison: list[dict[str, Any]] = field(default_factory=list)
 
 
 # The raw contract (SEGMENTS.md section 1): key first, then the other columns
@@ -152,7 +161,52 @@ CUSTOMER_SEGMENTS_COLUMNS: tuple[str, ...] = (
     "first_order_at",
     "last_order_at",
     "last_abandoned_cart_at",
+    "rfm_segment",
+    "recency_score",
+    "frequency_score",
+    "monetary_score",
+    "holdout_bucket",
+    "avg_days_between_orders",
+    "is_overdue",
+    "is_holdout",
+    "expected_next_order_date",
 )
+STORE_PURCHASE_CYCLE_COLUMNS: tuple[str, ...] = (
+    "repeat_buyers",
+    "repurchase_gaps",
+    "gap_p25_days",
+    "gap_p50_days",
+    "gap_p75_days",
+    "gap_p80_days",
+    "gap_p90_days",
+    "active_window_days",
+    "suggested_active_window_days",
+    "adaptive_window_pct",
+    "as_of_date",
+)
+SEGMENT_HOLDOUT_COMPARISON_COLUMNS: tuple[str, ...] = (
+    "lifecycle_segment",
+    "treatment_customers",
+    "holdout_customers",
+    "treatment_buyers",
+    "holdout_buyers",
+    "treatment_conversion_rate",
+    "holdout_conversion_rate",
+    "conversion_uplift",
+    "treatment_revenue_per_customer",
+    "holdout_revenue_per_customer",
+    "segment_date",
+)
+RFM_THRESHOLDS: tuple[int, ...] = (20, 40, 60, 80)
+# Section 9: rfm_segment by recency score (rows) and FM = 1..5 (columns).
+RFM_GRID: dict[int, tuple[str, ...]] = {
+    5: ("new", "active", "active", "champions", "champions"),
+    4: ("promising", "active", "active", "loyal", "loyal"),
+    3: ("needs_attention", "needs_attention", "needs_attention", "loyal", "loyal"),
+    2: ("almost_lost", "almost_lost", "at_risk", "at_risk", "previously_loyal"),
+    1: ("dormant", "dormant", "at_risk", "at_risk", "previously_loyal"),
+}
+GAP_PERCENTILES: tuple[int, ...] = (25, 50, 75, 80, 90)
 
 ZERO = Decimal(0)
 MONEY_QUANTUM = Decimal("0.000001")
@@ -623,8 +677,51 @@ def rank_offsets(values: Mapping[str, Decimal]) -> dict[str, int]:
     return offsets
 
 
+def rfm_score(offset: int, span: int) -> int:
+    """Section 9: 1 + the thresholds 20, 40, 60, 80 the percent rank meets."""
+    return 1 + sum(percent_at_least(offset, span, threshold) for threshold in RFM_THRESHOLDS)
+
+
+def holdout_bucket(salt: str, customer_id: str) -> int:
+    """Section 11: the first 8 hex digits of the MD5, unsigned, modulo 100."""
+    digest = hashlib.md5(f"{salt}:{customer_id}".encode(), usedforsecurity=False).hexdigest()
+    return int(digest[:8], 16) % 100
+
+
+def percentile_gap(gaps: Sequence[int], percent: int) -> int | None:
+    """Section 10: the smallest gap g with (gaps <= g) * 100 >= percent * len(gaps)."""
+    ordered = sorted(gaps)
+    for position, gap in enumerate(ordered):
+        at_most = position + 1
+        while at_most < len(ordered) and ordered[at_most] == gap:
+            at_most += 1
+        if at_most * 100 >= percent * len(ordered):
+            return gap
+    return None
+
+
+def lifecycle_segment(
+    orders_count: int,
+    days_since_signed_up: int | None,
+    days_since_last_order: int | None,
+    settings: Settings,
+) -> str:
+    """Section 5, from the three inputs as of the evaluation day."""
+    if orders_count == 0:
+        recent = (
+            days_since_signed_up is not None
+            and days_since_signed_up < settings.new_signup_window_days
+        )
+        return "new_signup_non_buyer" if recent else "dormant_non_buyer"
+    assert days_since_last_order is not None
+    active = days_since_last_order < settings.active_window_days
+    if orders_count == 1:
+        return "new_first_time_buyer" if active else "lapsed_one_time_buyer"
+    return "active_repeat_buyer" if active else "lapsed_repeat_buyer"
+
+
 def evaluate(raw: Mapping[str, Sequence[Row]], settings: Settings) -> Outputs:
-    """The rows the three marts must hold for these raw tables and settings."""
+    """The rows the marts must hold for these raw tables and settings."""
     with localcontext(EXACT):
         return _evaluate(raw, settings)
 
@@ -749,6 +846,12 @@ def _evaluate(raw: Mapping[str, Sequence[Row]], settings: Settings) -> Outputs:
     }
     buyer_offsets = rank_offsets(buyers)
     new_customer_offsets = rank_offsets(new_customers)
+    # Section 9: recency ranks descending (fewer days since the last order
+    # rank higher), frequency ascending by orders.
+    recency_offsets = rank_offsets(
+        {cid: Decimal(-metrics[cid]["days_since_last_order"]) for cid in buyers}
+    )
+    frequency_offsets = rank_offsets({cid: Decimal(metrics[cid]["orders_count"]) for cid in buyers})
 
     segments = []
     for customer_id, m in metrics.items():
@@ -758,18 +861,12 @@ def _evaluate(raw: Mapping[str, Sequence[Row]], settings: Settings) -> Outputs:
         segment["is_cart_abandoner"] = m["abandoned_carts_count"] > 0
 
         # Section 5: the lifecycle segment.
-        if orders_count == 0:
-            recent_signup = (
-                m["signed_up_at"] is not None
-                and days_since(m["signed_up_at"]) < settings.new_signup_window_days
-            )
-            lifecycle = "new_signup_non_buyer" if recent_signup else "dormant_non_buyer"
-        else:
-            active = m["days_since_last_order"] < settings.active_window_days
-            if orders_count == 1:
-                lifecycle = "new_first_time_buyer" if active else "lapsed_one_time_buyer"
-            else:
-                lifecycle = "active_repeat_buyer" if active else "lapsed_repeat_buyer"
+        lifecycle = lifecycle_segment(
+            orders_count,
+            days_since(m["signed_up_at"]) if m["signed_up_at"] is not None else None,
+            m["days_since_last_order"],
+            settings,
+        )
         segment["lifecycle_segment"] = lifecycle
 
         potential = None
@@ -819,6 +916,38 @@ def _evaluate(raw: Mapping[str, Sequence[Row]], settings: Settings) -> Outputs:
             churn = "late_churn" if late else "fast_churn"
         segment["churn_type"] = churn
 
+        # Section 9: RFM scores and group.
+        recency = frequency = monetary = None
+        rfm = "prospect"
+        if orders_count > 0:
+            span = len(buyers) - 1
+            recency = rfm_score(recency_offsets[customer_id], span)
+            frequency = rfm_score(frequency_offsets[customer_id], span)
+            monetary = rfm_score(buyer_offsets[customer_id], span)
+            rfm = RFM_GRID[recency][(frequency + monetary) // 2 - 1]
+        segment.update(
+            recency_score=recency,
+            frequency_score=frequency,
+            monetary_score=monetary,
+            rfm_segment=rfm,
+        )
+
+        # Section 10: the purchase cycle.
+        average = expected = None
+        if orders_count >= 2:
+            tenure = m["tenure_days"]
+            average = tenure / (orders_count - 1)
+            rounded_gap = (2 * tenure + orders_count - 1) // (2 * (orders_count - 1))
+            expected = local_date(m["last_order_at"], zone) + timedelta(days=rounded_gap)
+        segment["avg_days_between_orders"] = average
+        segment["expected_next_order_date"] = expected
+        segment["is_overdue"] = expected is not None and as_of > expected
+
+        # Section 11: the holdout group.
+        bucket = holdout_bucket(settings.holdout_salt, customer_id)
+        segment["holdout_bucket"] = bucket
+        segment["is_holdout"] = bucket < settings.holdout_pct
+
         segments.append({column: segment[column] for column in CUSTOMER_SEGMENTS_COLUMNS})
 
     rejected = [row for table in SOURCE_TABLES for row in cleaned[table].rejected]
@@ -832,6 +961,7 @@ def _evaluate(raw: Mapping[str, Sequence[Row]], settings: Settings) -> Outputs:
         }
         for table in SOURCE_TABLES
     ]
+    holdout_by_customer = {row["customer_id"]: row["is_holdout"] for row in segments}
     return Outputs(
         customer_segments=sorted(segments, key=lambda row: row["customer_id"]),
         rejected_rows=rejected,
@@ -842,4 +972,112 @@ def _evaluate(raw: Mapping[str, Sequence[Row]], settings: Settings) -> Outputs:
             if row["rejected_rows"] * 100 > settings.max_rejected_pct * row["raw_rows"]
             or (row["raw_rows"] > 0 and row["clean_rows"] == 0)
         ],
+        store_purchase_cycle=[_purchase_cycle(orders_by_customer, settings, zone)],
+        segment_holdout_comparison=_holdout_comparison(
+            customer_rows, orders_by_customer, holdout_by_customer, settings, zone
+        ),
     )
+
+
+def _purchase_cycle(
+    orders_by_customer: Mapping[str, Sequence[Mapping[str, Any]]],
+    settings: Settings,
+    zone: ZoneInfo,
+) -> dict[str, Any]:
+    """Section 10: the one row of store_purchase_cycle."""
+    gaps: list[int] = []
+    repeat_buyers = 0
+    for orders in orders_by_customer.values():
+        ordered = sorted(orders, key=lambda order: (order["ordered_at"], order["order_id"]))
+        dates = [local_date(order["ordered_at"], zone) for order in ordered]
+        own = [(later - earlier).days for earlier, later in pairwise(dates)]
+        own = [gap for gap in own if gap != 0]
+        repeat_buyers += bool(own)
+        gaps.extend(own)
+    row: dict[str, Any] = {
+        "repeat_buyers": repeat_buyers,
+        "repurchase_gaps": len(gaps),
+        "active_window_days": settings.active_window_days,
+        "adaptive_window_pct": settings.adaptive_window_pct,
+        "as_of_date": settings.as_of_date,
+    }
+    for percent in GAP_PERCENTILES:
+        row[f"gap_p{percent}_days"] = percentile_gap(gaps, percent)
+    adaptive = percentile_gap(gaps, settings.adaptive_window_pct)
+    row["suggested_active_window_days"] = None if adaptive is None else adaptive + 1
+    return {column: row[column] for column in STORE_PURCHASE_CYCLE_COLUMNS}
+
+
+def _holdout_comparison(
+    customer_rows: Mapping[str, Mapping[str, Any]],
+    orders_by_customer: Mapping[str, Sequence[Mapping[str, Any]]],
+    holdout_by_customer: Mapping[str, bool],
+    settings: Settings,
+    zone: ZoneInfo,
+) -> list[dict[str, Any]]:
+    """Section 11: segment_holdout_comparison, one row per segment held on D."""
+    segment_date = settings.as_of_date - timedelta(days=settings.holdout_measure_days)
+    groups: dict[str, dict[bool, dict[str, Any]]] = defaultdict(
+        lambda: {
+            held_out: {"customers": 0, "buyers": 0, "revenue": ZERO} for held_out in (False, True)
+        }
+    )
+    for customer_id, held_out in holdout_by_customer.items():
+        dates = [
+            (local_date(order["ordered_at"], zone), order["order_total"])
+            for order in orders_by_customer.get(customer_id, [])
+        ]
+        before = [day for day, _total in dates if day <= segment_date]
+        after = [total for day, total in dates if day > segment_date]
+        row = customer_rows.get(customer_id)
+        signed_up = (
+            local_date(row["signed_up_at"], zone)
+            if row is not None and row["signed_up_at"] is not None
+            else None
+        )
+        existed = bool(before) or (
+            row is not None and (signed_up is None or signed_up <= segment_date)
+        )
+        if not existed:
+            continue
+        segment = lifecycle_segment(
+            len(before),
+            (segment_date - signed_up).days if signed_up is not None else None,
+            (segment_date - max(before)).days if before else None,
+            settings,
+        )
+        totals = groups[segment][held_out]
+        totals["customers"] += 1
+        totals["buyers"] += bool(after)
+        totals["revenue"] += sum(after, ZERO)
+
+    def ratio(part: Decimal | int, whole: int) -> float | None:
+        return float(part) / whole if whole else None
+
+    rows = []
+    for segment, by_group in groups.items():
+        treatment, holdout = by_group[False], by_group[True]
+        treatment_rate = ratio(treatment["buyers"], treatment["customers"])
+        holdout_rate = ratio(holdout["buyers"], holdout["customers"])
+        rows.append(
+            {
+                "lifecycle_segment": segment,
+                "treatment_customers": treatment["customers"],
+                "holdout_customers": holdout["customers"],
+                "treatment_buyers": treatment["buyers"],
+                "holdout_buyers": holdout["buyers"],
+                "treatment_conversion_rate": treatment_rate,
+                "holdout_conversion_rate": holdout_rate,
+                "conversion_uplift": (
+                    None
+                    if treatment_rate is None or holdout_rate is None
+                    else treatment_rate - holdout_rate
+                ),
+                "treatment_revenue_per_customer": ratio(
+                    treatment["revenue"], treatment["customers"]
+                ),
+                "holdout_revenue_per_customer": ratio(holdout["revenue"], holdout["customers"]),
+                "segment_date": segment_date,
+            }
+        )
+    return sorted(rows, key=lambda row: row["lifecycle_segment"])

@@ -206,6 +206,10 @@ def custom_settings(draw: Callable[[st.SearchStrategy[Any]], Any]) -> Settings:
         value_tier_medium_min_pct=medium,
         late_churn_min_tenure_days=draw(days),
         cart_abandonment_window_days=draw(windows),
+        adaptive_window_pct=draw(st.sampled_from([1, 25, 50, 99, 100])),
+        holdout_pct=draw(st.sampled_from([1, 10, 50, 99, 100])),
+        holdout_salt=draw(st.sampled_from(["holdout-2", "spring 2026", "o'brien's \\ test", "é"])),
+        holdout_measure_days=draw(st.sampled_from([1, 7, 30, 90, 400])),
     )
 
 

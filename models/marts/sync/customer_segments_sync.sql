@@ -3,9 +3,10 @@
     customer with a valid email who accepts marketing, keyed by customer_id,
     with the segments, a few metrics that do not change by themselves from one
     day to the next (no days_since_*: a sync would rewrite every row daily) and
-    segment_updated_at. With sync_email_as_sha256 the email is replaced by the
-    SHA-256 of the normalised (trimmed, lower-cased) email, for ad-platform
-    audiences. No other personal data.
+    segment_updated_at. Holdout customers (is_holdout) are left out: they
+    receive no campaign (SEGMENTS.md section 11). With sync_email_as_sha256
+    the email is replaced by the SHA-256 of the normalised (trimmed,
+    lower-cased) email, for ad-platform audiences. No other personal data.
 -#}
 
 {%- set email_as_sha256 = var('sync_email_as_sha256') %}
@@ -29,7 +30,11 @@ customer_segments as (
         accepts_marketing,
         is_cart_abandoner,
         last_order_at,
-        last_abandoned_cart_at
+        last_abandoned_cart_at,
+        rfm_segment,
+        is_overdue,
+        is_holdout,
+        expected_next_order_date
 
     from {{ ref('customer_segments') }}
 
@@ -63,7 +68,7 @@ consenting as (
 
     select *
     from customer_segments
-    where accepts_marketing and email is not null
+    where accepts_marketing and email is not null and not is_holdout
 
 ),
 
@@ -90,7 +95,10 @@ final as (
         consenting.is_cart_abandoner,
         consenting.last_order_at,
         consenting.last_abandoned_cart_at,
-        {{ local_date_start_utc('current_spells.valid_from') }} as segment_updated_at
+        {{ local_date_start_utc('current_spells.valid_from') }} as segment_updated_at,
+        consenting.rfm_segment,
+        consenting.is_overdue,
+        consenting.expected_next_order_date
 
     from consenting
     left join current_spells
