@@ -22,6 +22,7 @@
             ('value_tier_high_min_pct', 0, 100),
             ('value_tier_medium_min_pct', 0, 100),
             ('max_rejected_pct', 0, 100),
+            ('prediction_horizon_days', 1, 3650),
         ] -%}
         {%- for name, minimum, maximum in whole_number_ranges -%}
             {%- set allowed = 'a whole number ' ~ ('from ' ~ minimum ~ ' to ' ~ maximum if maximum is not none else minimum ~ ' or more') -%}

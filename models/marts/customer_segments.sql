@@ -16,6 +16,12 @@ customers as (
 
 ),
 
+predictions as (
+
+    select * from {{ ref('int_buyers_predictions_scored') }}
+
+),
+
 rank_inputs as (
 
     -- the rank windows sort only the columns they need, not every metric
@@ -103,6 +109,23 @@ segmented as (
 
 ),
 
+predicted as (
+
+    -- section 12: buyers only, null without a fit
+    select
+        segmented.*,
+        predictions.p_alive,
+        predictions.churn_probability,
+        predictions.expected_orders,
+        predictions.expected_order_value,
+        predictions.predicted_value
+
+    from segmented
+    left join predictions
+        on segmented.customer_id = predictions.customer_id
+
+),
+
 final as (
 
     select
@@ -138,9 +161,14 @@ final as (
         signed_up_at,
         first_order_at,
         last_order_at,
-        last_abandoned_cart_at
+        last_abandoned_cart_at,
+        p_alive,
+        churn_probability,
+        expected_orders,
+        expected_order_value,
+        predicted_value
 
-    from segmented
+    from predicted
 
 )
 

@@ -29,7 +29,10 @@ customer_segments as (
         accepts_marketing,
         is_cart_abandoner,
         last_order_at,
-        last_abandoned_cart_at
+        last_abandoned_cart_at,
+        p_alive,
+        churn_probability,
+        predicted_value
 
     from {{ ref('customer_segments') }}
 
@@ -90,7 +93,10 @@ final as (
         consenting.is_cart_abandoner,
         consenting.last_order_at,
         consenting.last_abandoned_cart_at,
-        {{ local_date_start_utc('current_spells.valid_from') }} as segment_updated_at
+        {{ local_date_start_utc('current_spells.valid_from') }} as segment_updated_at,
+        consenting.p_alive,
+        consenting.churn_probability,
+        consenting.predicted_value
 
     from consenting
     left join current_spells
