@@ -16,12 +16,6 @@ customers as (
 
 ),
 
-predictions as (
-
-    select * from {{ ref('int_buyers_predictions_scored') }}
-
-),
-
 rank_inputs as (
 
     -- the rank windows sort only the columns they need, not every metric
@@ -109,23 +103,6 @@ segmented as (
 
 ),
 
-predicted as (
-
-    -- section 12: buyers only, null without a fit
-    select
-        segmented.*,
-        predictions.p_alive,
-        predictions.churn_probability,
-        predictions.expected_orders,
-        predictions.expected_order_value,
-        predictions.predicted_value
-
-    from segmented
-    left join predictions
-        on segmented.customer_id = predictions.customer_id
-
-),
-
 final as (
 
     select
@@ -168,7 +145,7 @@ final as (
         expected_order_value,
         predicted_value
 
-    from predicted
+    from segmented
 
 )
 

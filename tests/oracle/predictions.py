@@ -1,0 +1,198 @@
+"""Oracle of SEGMENTS.md section 12: BG/NBD and Gamma-Gamma in plain Python and scipy.
+
+Independent of the SQL: the log-likelihoods use scipy's gammaln (not sums of
+logarithms), the fit uses scipy's optimisers (not the Jinja Nelder-Mead), and
+the predictions use scipy's hyp2f1 (not the log-space series).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.special import gammaln, hyp2f1
+
+PREDICTION_COLUMNS: tuple[str, ...] = (
+    "p_alive",
+    "churn_probability",
+    "expected_orders",
+    "expected_order_value",
+    "predicted_value",
+)
+LOWER, UPPER = 1e-4, 1e4
+LOG_BOUNDS = (math.log(LOWER), math.log(UPPER))
+
+
+@dataclass(frozen=True)
+class History:
+    """Section 12's per-buyer inputs: x, t_x and T in days, m (None when x = 0)."""
+
+    x: int
+    t_x: float
+    age: float
+    m: float | None
+
+
+@dataclass(frozen=True)
+class Fit:
+    r: float | None = None
+    alpha: float | None = None
+    a: float | None = None
+    b: float | None = None
+    bgnbd_log_likelihood: float | None = None
+    p: float | None = None
+    q: float | None = None
+    gamma: float | None = None
+    gamma_gamma_log_likelihood: float | None = None
+
+    @property
+    def fitted(self) -> bool:
+        return self.r is not None
+
+
+def histories(
+    order_days: Mapping[str, Mapping[date, Decimal]], as_of: date
+) -> dict[str, History]:
+    """From each buyer's valid order value per local date, their section 12 history."""
+    result = {}
+    for customer_id, days in order_days.items():
+        dates = sorted(days)
+        later = [float(days[day]) for day in dates[1:]]
+        result[customer_id] = History(
+            x=len(dates) - 1,
+            t_x=float((dates[-1] - dates[0]).days),
+            age=float((as_of - dates[0]).days),
+            m=sum(later) / len(later) if later else None,
+        )
+    return result
+
+
+def bgnbd_log_likelihood(parameters: Sequence[float], buyers: Iterable[History]) -> float:
+    r, alpha, a, b = parameters
+    total = 0.0
+    for buyer in buyers:
+        x = buyer.x
+        head = (
+            gammaln(r + x)
+            - gammaln(r)
+            + r * math.log(alpha)
+            + gammaln(a + b)
+            + gammaln(b + x)
+            - gammaln(b)
+            - gammaln(a + b + x)
+        )
+        alive = -(r + x) * math.log(alpha + buyer.age)
+        if x > 0:
+            dropout = math.log(a) - math.log(b + x - 1) - (r + x) * math.log(alpha + buyer.t_x)
+            total += head + float(np.logaddexp(alive, dropout))
+        else:
+            total += head + alive
+    return float(total)
+
+
+def spenders(buyers: Iterable[History]) -> list[History]:
+    return [buyer for buyer in buyers if buyer.x > 0 and buyer.m is not None and buyer.m > 0]
+
+
+def gamma_gamma_log_likelihood(parameters: Sequence[float], buyers: Iterable[History]) -> float:
+    p, q, gamma = parameters
+    total = 0.0
+    for buyer in spenders(buyers):
+        x, m = buyer.x, buyer.m
+        assert m is not None
+        total += (
+            gammaln(p * x + q)
+            - gammaln(p * x)
+            - gammaln(q)
+            + q * math.log(gamma)
+            + (p * x - 1) * math.log(m)
+            + p * x * math.log(x)
+            - (p * x + q) * math.log(gamma + m * x)
+        )
+    return float(total)
+
+
+def _maximise(objective, starts: Sequence[Sequence[float]]) -> tuple[list[float], float]:
+    """The best of L-BFGS-B then Nelder-Mead runs in log-parameters within the box."""
+
+    def negative(log_parameters: np.ndarray) -> float:
+        value = objective(np.exp(np.clip(log_parameters, *LOG_BOUNDS)))
+        return -value if math.isfinite(value) else 1e300
+
+    best_point, best_value = None, math.inf
+    for start in starts:
+        point = np.log(np.asarray(start, dtype=float))
+        bounds = [LOG_BOUNDS] * len(point)
+        for method in ("L-BFGS-B", "Nelder-Mead", "Nelder-Mead"):
+            options = {"xatol": 1e-10, "fatol": 1e-12, "maxfev": 20000} if method == "Nelder-Mead" else {}
+            result = minimize(negative, point, method=method, bounds=bounds, options=options)
+            point = result.x
+        value = negative(point)
+        if value < best_value:
+            best_point, best_value = point, value
+    assert best_point is not None
+    return [float(v) for v in np.exp(np.clip(best_point, *LOG_BOUNDS))], -best_value
+
+
+def fit(buyers: Mapping[str, History]) -> Fit:
+    """Section 12's maximum-likelihood fit, or no fit with fewer than 2 repeat buyers."""
+    population = list(buyers.values())
+    if sum(1 for buyer in population if buyer.x > 0) < 2:
+        return Fit()
+    mean_age = max(sum(buyer.age for buyer in population) / len(population), 1.0)
+    (r, alpha, a, b), bgnbd = _maximise(
+        lambda v: bgnbd_log_likelihood(v, population),
+        [(1.0, mean_age, 1.0, 1.0), (0.5, mean_age / 2, 0.5, 2.0)],
+    )
+    spend = spenders(population)
+    if len(spend) < 2:
+        return Fit(r, alpha, a, b, bgnbd)
+    mean_spend = sum(buyer.m or 0.0 for buyer in spend) / len(spend)
+    (p, q, gamma), gamma_gamma = _maximise(
+        lambda v: gamma_gamma_log_likelihood(v, spend),
+        [(1.0, 2.0, mean_spend), (5.0, 3.0, mean_spend / 2)],
+    )
+    return Fit(r, alpha, a, b, bgnbd, p, q, gamma, gamma_gamma)
+
+
+def predict(model: Fit, buyer: History, horizon: int) -> dict[str, float | None]:
+    """The five prediction columns of section 12 for one buyer (all None without a fit)."""
+    if not model.fitted:
+        return dict.fromkeys(PREDICTION_COLUMNS)
+    r, alpha, a, b = model.r, model.alpha, model.a, model.b
+    assert r is not None and alpha is not None and a is not None and b is not None
+    x, t_x, age = buyer.x, buyer.t_x, buyer.age
+    odds = (
+        a / (b + x - 1) * math.exp((r + x) * (math.log(alpha + age) - math.log(alpha + t_x)))
+        if x > 0
+        else 0.0
+    )
+    p_alive = 1.0 / (1.0 + odds)
+    survive = ((alpha + age) / (alpha + age + horizon)) ** (r + x)
+    churn = 1.0 - p_alive * (1.0 - survive)
+    z = horizon / (alpha + age + horizon)
+    expected_orders = (
+        (a + b + x - 1)
+        / (a - 1)
+        * (1.0 - survive * float(hyp2f1(r + x, b + x, a + b + x - 1, z)))
+        / (1.0 + odds)
+    )
+    value = None
+    if model.p is not None and model.q is not None and model.gamma is not None:
+        p, q, gamma = model.p, model.q, model.gamma
+        if x > 0 and buyer.m is not None:
+            value = p * (gamma + x * buyer.m) / (p * x + q - 1)
+        elif q > 1:
+            value = p * gamma / (q - 1)
+    return {
+        "p_alive": p_alive,
+        "churn_probability": churn,
+        "expected_orders": expected_orders,
+        "expected_order_value": value,
+        "predicted_value": expected_orders * value if value is not None else None,
+    }
