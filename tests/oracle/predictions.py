@@ -72,27 +72,28 @@ def histories(
     return result
 
 
-def bgnbd_log_likelihood(parameters: Sequence[float], buyers: Iterable[History]) -> float:
-    r, alpha, a, b = parameters
-    total = 0.0
-    for buyer in buyers:
-        x = buyer.x
-        head = (
-            gammaln(r + x)
-            - gammaln(r)
-            + r * math.log(alpha)
-            + gammaln(a + b)
-            + gammaln(b + x)
-            - gammaln(b)
-            - gammaln(a + b + x)
-        )
-        alive = -(r + x) * math.log(alpha + buyer.age)
-        if x > 0:
-            dropout = math.log(a) - math.log(b + x - 1) - (r + x) * math.log(alpha + buyer.t_x)
-            total += head + float(np.logaddexp(alive, dropout))
-        else:
-            total += head + alive
-    return float(total)
+def bgnbd_log_likelihood(parameters: Sequence[float], buyers: Sequence[History]) -> float:
+    r, alpha, a, b = (float(value) for value in parameters)
+    x = np.array([buyer.x for buyer in buyers], dtype=float)
+    t_x = np.array([buyer.t_x for buyer in buyers], dtype=float)
+    age = np.array([buyer.age for buyer in buyers], dtype=float)
+    head = (
+        gammaln(r + x)
+        - gammaln(r)
+        + r * np.log(alpha)
+        + gammaln(a + b)
+        + gammaln(b + x)
+        - gammaln(b)
+        - gammaln(a + b + x)
+    )
+    alive = -(r + x) * np.log(alpha + age)
+    repeat = x > 0
+    dropout = np.where(
+        repeat,
+        np.log(a) - np.log(np.where(repeat, b + x - 1, 1.0)) - (r + x) * np.log(alpha + t_x),
+        -np.inf,
+    )
+    return float(np.sum(head + np.logaddexp(alive, dropout)))
 
 
 def spenders(buyers: Iterable[History]) -> list[History]:
@@ -100,21 +101,21 @@ def spenders(buyers: Iterable[History]) -> list[History]:
 
 
 def gamma_gamma_log_likelihood(parameters: Sequence[float], buyers: Iterable[History]) -> float:
-    p, q, gamma = parameters
-    total = 0.0
-    for buyer in spenders(buyers):
-        x, m = buyer.x, buyer.m
-        assert m is not None
-        total += (
+    p, q, gamma = (float(value) for value in parameters)
+    spend = spenders(buyers)
+    x = np.array([buyer.x for buyer in spend], dtype=float)
+    m = np.array([buyer.m for buyer in spend], dtype=float)
+    return float(
+        np.sum(
             gammaln(p * x + q)
             - gammaln(p * x)
             - gammaln(q)
-            + q * math.log(gamma)
-            + (p * x - 1) * math.log(m)
-            + p * x * math.log(x)
-            - (p * x + q) * math.log(gamma + m * x)
+            + q * np.log(gamma)
+            + (p * x - 1) * np.log(m)
+            + p * x * np.log(x)
+            - (p * x + q) * np.log(gamma + m * x)
         )
-    return float(total)
+    )
 
 
 def _maximise(objective, starts: Sequence[Sequence[float]]) -> tuple[list[float], float]:
@@ -128,8 +129,8 @@ def _maximise(objective, starts: Sequence[Sequence[float]]) -> tuple[list[float]
     for start in starts:
         point = np.log(np.asarray(start, dtype=float))
         bounds = [LOG_BOUNDS] * len(point)
-        for method in ("L-BFGS-B", "Nelder-Mead", "Nelder-Mead"):
-            options = {"xatol": 1e-10, "fatol": 1e-12, "maxfev": 20000} if method == "Nelder-Mead" else {}
+        for method in ("L-BFGS-B", "Nelder-Mead"):
+            options = {"xatol": 1e-8, "fatol": 1e-9, "maxfev": 5000} if method == "Nelder-Mead" else {}
             result = minimize(negative, point, method=method, bounds=bounds, options=options)
             point = result.x
         value = negative(point)
@@ -147,7 +148,7 @@ def fit(buyers: Mapping[str, History]) -> Fit:
     mean_age = max(sum(buyer.age for buyer in population) / len(population), 1.0)
     (r, alpha, a, b), bgnbd = _maximise(
         lambda v: bgnbd_log_likelihood(v, population),
-        [(1.0, mean_age, 1.0, 1.0), (0.5, mean_age / 2, 0.5, 2.0)],
+        [(1.0, mean_age, 1.0, 1.0)],
     )
     spend = spenders(population)
     if len(spend) < 2:
@@ -155,7 +156,7 @@ def fit(buyers: Mapping[str, History]) -> Fit:
     mean_spend = sum(buyer.m or 0.0 for buyer in spend) / len(spend)
     (p, q, gamma), gamma_gamma = _maximise(
         lambda v: gamma_gamma_log_likelihood(v, spend),
-        [(1.0, 2.0, mean_spend), (5.0, 3.0, mean_spend / 2)],
+        [(1.0, 2.0, mean_spend)],
     )
     return Fit(r, alpha, a, b, bgnbd, p, q, gamma, gamma_gamma)
 
