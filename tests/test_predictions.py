@@ -105,17 +105,21 @@ def build(project: DbtProject, as_of: str, **extra_vars: Any) -> None:
 # --------------------------------------------------------------------------
 
 
-def _score(project: DbtProject, buyers: Mapping[str, oracle.History], fit: oracle.Fit, horizon: int):
+def _score(
+    project: DbtProject, buyers: Mapping[str, oracle.History], fit: oracle.Fit, horizon: int
+):
     """Run only int_buyers_predictions_scored on hand-written inputs (non-whole days allowed)."""
     with duckdb.connect(str(project.database)) as connection:
         connection.execute(f"create schema if not exists {TARGET_SCHEMA}")
         connection.execute(
             f"create or replace table {TARGET_SCHEMA}.int_buyers_purchases_summarised "
-            "(customer_id varchar, frequency_x integer, recency_t_x double, age_t double, mean_order_value double)"
+            "(customer_id varchar, frequency_x integer, recency_t_x double, age_t double, "
+            "mean_order_value double)"
         )
         for customer_id, buyer in buyers.items():
             connection.execute(
-                f"insert into {TARGET_SCHEMA}.int_buyers_purchases_summarised values (?, ?, ?, ?, ?)",
+                f"insert into {TARGET_SCHEMA}.int_buyers_purchases_summarised "
+                "values (?, ?, ?, ?, ?)",
                 [customer_id, buyer.x, buyer.t_x, buyer.age, buyer.m],
             )
         connection.execute(
@@ -126,7 +130,8 @@ def _score(project: DbtProject, buyers: Mapping[str, oracle.History], fit: oracl
         connection.execute(
             f"create or replace table {TARGET_SCHEMA}.int_prediction_parameters_fitted as select "
             + ", ".join(
-                f"cast(? as double) as {name}" for name in ("r", "alpha", "a", "b", "p", "q", "gamma")
+                f"cast(? as double) as {name}"
+                for name in ("r", "alpha", "a", "b", "p", "q", "gamma")
             ),
             [fit.r, fit.alpha, fit.a, fit.b, fit.p, fit.q, fit.gamma],
         )
@@ -166,6 +171,11 @@ def test_closed_forms_at_the_papers_parameters(project: DbtProject) -> None:
     # the longest horizon: z up to 0.99, thousands of series terms
     scored = _score(project, buyers, fit, horizon=3650)
     assert_predictions_match(list(scored.values()), fit, buyers, 3650)
+    # a + b < 1: for x = 0 the series' c = a + b - 1 is negative (DECISIONLOG D74)
+    low = oracle.Fit(r=0.2, alpha=20.0, a=0.3, b=0.4, p=2.0, q=0.8, gamma=10.0)
+    scored = _score(project, buyers, low, horizon=365)
+    assert_predictions_match(list(scored.values()), low, buyers, 365)
+    assert scored["one_time"]["expected_order_value"] is None  # q <= 1: no population mean
 
 
 # --------------------------------------------------------------------------
@@ -207,11 +217,15 @@ def test_the_cdnow_sample_gives_the_published_parameters(
         oracle.gamma_gamma_log_likelihood([model.p, model.q, model.gamma], buyers),
         rel_tol=1e-10,
     )
-    assert model.bgnbd_log_likelihood >= best.bgnbd_log_likelihood - 1e-6 * abs(best.bgnbd_log_likelihood)
+    assert model.bgnbd_log_likelihood >= best.bgnbd_log_likelihood - 1e-6 * abs(
+        best.bgnbd_log_likelihood
+    )
     assert model.gamma_gamma_log_likelihood >= best.gamma_gamma_log_likelihood - 1e-6 * abs(
         best.gamma_gamma_log_likelihood
     )
-    assert assert_predictions_match(project.table("customer_segments"), model, histories, 365) == 2357
+    assert (
+        assert_predictions_match(project.table("customer_segments"), model, histories, 365) == 2357
+    )
 
 
 # --------------------------------------------------------------------------
@@ -283,18 +297,47 @@ def test_a_simulation_recovers_the_true_parameters(project: DbtProject) -> None:
     histories = oracle.histories(order_days_of(orders, as_of), as_of)
     best = oracle.fit(histories)
     for name in ("r", "alpha", "a", "b", "p", "q", "gamma"):
-        assert math.isclose(getattr(model, name), getattr(best, name), rel_tol=1e-3), (name, model, best)
+        assert math.isclose(getattr(model, name), getattr(best, name), rel_tol=1e-3), (
+            name,
+            model,
+            best,
+        )
     assert_predictions_match(project.table("customer_segments"), model, histories, 365)
 
 
 def test_fewer_than_two_repeat_buyers_fit_nothing(project: DbtProject) -> None:
     orders = [
-        {"order_id": "o1", "customer_id": "c1", "ordered_at": "2026-01-05 10:00:00", "order_total": "20"},
-        {"order_id": "o2", "customer_id": "c1", "ordered_at": "2026-02-05 10:00:00", "order_total": "30"},
-        {"order_id": "o3", "customer_id": "c2", "ordered_at": "2026-03-05 10:00:00", "order_total": "40"},
+        {
+            "order_id": "o1",
+            "customer_id": "c1",
+            "ordered_at": "2026-01-05 10:00:00",
+            "order_total": "20",
+        },
+        {
+            "order_id": "o2",
+            "customer_id": "c1",
+            "ordered_at": "2026-02-05 10:00:00",
+            "order_total": "30",
+        },
+        {
+            "order_id": "o3",
+            "customer_id": "c2",
+            "ordered_at": "2026-03-05 10:00:00",
+            "order_total": "40",
+        },
         # two orders on one date are one purchase: c3 has no repeat
-        {"order_id": "o4", "customer_id": "c3", "ordered_at": "2026-03-06 10:00:00", "order_total": "5"},
-        {"order_id": "o5", "customer_id": "c3", "ordered_at": "2026-03-06 18:00:00", "order_total": "5"},
+        {
+            "order_id": "o4",
+            "customer_id": "c3",
+            "ordered_at": "2026-03-06 10:00:00",
+            "order_total": "5",
+        },
+        {
+            "order_id": "o5",
+            "customer_id": "c3",
+            "ordered_at": "2026-03-06 18:00:00",
+            "order_total": "5",
+        },
     ]
     for order in orders:
         order.update(items_quantity="1", _loaded_at=datetime(2026, 6, 1))

