@@ -19,9 +19,13 @@
         'buyers': 0, 'repeat_buyers': 0, 'spend_buyers': 0,
         'r': none, 'alpha': none, 'a': none, 'b': none, 'bgnbd_log_likelihood': none, 'bgnbd_evaluations': 0,
         'p': none, 'q': none, 'gamma': none, 'gamma_gamma_log_likelihood': none, 'gamma_gamma_evaluations': 0,
-        'status': 'not fitted (parse)',
+        'status': 'not fitted (compiled, not run)',
     } -%}
-    {%- if execute -%}
+    {#-
+        Only when the model runs: compiling (dbt compile, docs generate,
+        sqlfluff's dbt templater) renders the null row without querying.
+    -#}
+    {%- if execute and flags.WHICH in ('run', 'build', 'retry') -%}
         {%- set started = modules.datetime.datetime.now() -%}
         {%- set counts = run_query(
             'select sum(buyers), sum(case when frequency_x > 0 then buyers else 0 end), '

@@ -34,6 +34,9 @@ SYNC_COLUMNS = [
     "last_order_at",
     "last_abandoned_cart_at",
     "segment_updated_at",
+    "p_alive",
+    "churn_probability",
+    "predicted_value",
 ]
 OUTSIDE_TOOLS_READ = {
     "customer_segments",
@@ -41,6 +44,7 @@ OUTSIDE_TOOLS_READ = {
     "customer_segment_changes",
     "segment_daily_summary",
     "customer_segments_sync",
+    "prediction_model",
 }
 
 

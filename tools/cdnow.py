@@ -18,8 +18,6 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
-
 WHEEL = "Lifetimes==0.11.3"
 MEMBER = "lifetimes/datasets/CDNOW_sample.txt"
 DEFAULT_CACHE = Path(__file__).resolve().parent.parent / "warehouse" / "cache"
@@ -33,7 +31,17 @@ def sample_text(cache_dir: Path = DEFAULT_CACHE) -> str:
     wheels = sorted(cache_dir.glob("[Ll]ifetimes-0.11.3-*.whl"))
     if not wheels:
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", WHEEL, "-d", str(cache_dir)],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                WHEEL,
+                "-d",
+                str(cache_dir),
+            ],
             check=True,
         )
         wheels = sorted(cache_dir.glob("[Ll]ifetimes-0.11.3-*.whl"))
@@ -73,7 +81,9 @@ def load(database: Path, schema: str, cache_dir: Path = DEFAULT_CACHE) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database", type=Path, required=True)
     parser.add_argument("--schema", default="cdnow_raw")
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE)

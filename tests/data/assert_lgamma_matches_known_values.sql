@@ -7,18 +7,27 @@
 
 with
 
+{%- set known_values = [
+    ('1.0', '0.0'),
+    ('2.0', '0.0'),
+    ('0.5', '0.5723649429247001'),
+    ('1.5', '-0.12078223763524526'),
+    ('0.0001', '9.210282658633961'),
+    ('3.7', '1.428072326665388'),
+    ('10.0', '12.801827480081469'),
+    ('100.0', '359.1342053695754'),
+    ('12345.678', '103959.91990554606'),
+] %}
+
 known as (
-
-    select 1.0 as argument, 0.0 as expected
-    union all select 2.0, 0.0
-    union all select 0.5, 0.57236494292470008707
-    union all select 1.5, -0.12078223763524522234
-    union all select 0.0001, 9.210282658633961
-    union all select 3.7, 1.428072326665388
-    union all select 10.0, 12.801827480081469611
-    union all select 100.0, 359.13420536957539878
-    union all select 12345.678, 103959.91990554606
-
+    {% for argument, expected in known_values %}
+        select
+            {{ argument }} as argument,
+            {{ expected }} as expected
+        {% if not loop.last %}
+            union all
+        {% endif %}
+    {%- endfor %}
 ),
 
 typed as (

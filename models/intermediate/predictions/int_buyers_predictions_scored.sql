@@ -46,10 +46,12 @@ parameters as (
 ),
 
 digits as (
-
-    select 0 as digit union all select 1 union all select 2 union all select 3 union all select 4
-    union all select 5 union all select 6 union all select 7 union all select 8 union all select 9
-
+    {% for digit in range(10) %}
+        select {{ digit }} as digit
+        {% if not loop.last %}
+            union all
+        {% endif %}
+    {%- endfor %}
 ),
 
 term_numbers as (
@@ -81,9 +83,10 @@ frequency_inputs as (
         ln({{ horizon }}) - ln(parameters.alpha + frequencies.age_t + {{ horizon }}) as log_z,
         case
             when frequencies.frequency_x > 0
-                then ln(parameters.a) - ln(parameters.b + frequencies.frequency_x - 1)
-                + (parameters.r + frequencies.frequency_x)
-                * (ln(parameters.alpha + frequencies.age_t) - ln(parameters.alpha + frequencies.recency_t_x))
+                then
+                    ln(parameters.a) - ln(parameters.b + frequencies.frequency_x - 1)
+                    + (parameters.r + frequencies.frequency_x)
+                    * (ln(parameters.alpha + frequencies.age_t) - ln(parameters.alpha + frequencies.recency_t_x))
         end as log_odds
 
     from frequencies
@@ -107,37 +110,54 @@ frequency_term_counts as (
 
 ),
 
-series_terms as (
+series_arguments as (
 
     select
         frequency_term_counts.frequency_x,
         frequency_term_counts.recency_t_x,
         frequency_term_counts.age_t,
+        frequency_term_counts.shape_r,
+        frequency_term_counts.shape_b,
+        frequency_term_counts.shape_c_base,
+        frequency_term_counts.log_z,
+        frequency_term_counts.log_one_minus_z,
+        term_numbers.term_number,
+        greatest(term_numbers.term_number - frequency_term_counts.c_shift, 0) as c_term_number,
         case
             when frequency_term_counts.c_shift = 1 and term_numbers.term_number > 0 then -1 else 1
-        end
-        * exp(greatest(
-            {{ lgamma('frequency_term_counts.shape_r + term_numbers.term_number') }}
-            - {{ lgamma('frequency_term_counts.shape_r') }}
-            + {{ lgamma('frequency_term_counts.shape_b + term_numbers.term_number') }}
-            - {{ lgamma('frequency_term_counts.shape_b') }}
-            - case
-                when frequency_term_counts.c_shift = 1 and term_numbers.term_number > 0
-                    then ln(greatest(abs(frequency_term_counts.shape_c), 1e-300))
-                else 0
-            end
-            - {{ lgamma('frequency_term_counts.shape_c_base + greatest(term_numbers.term_number - frequency_term_counts.c_shift, 0)') }}
-            + {{ lgamma('frequency_term_counts.shape_c_base') }}
-            - {{ lgamma('term_numbers.term_number + 1.0') }}
-            + term_numbers.term_number * frequency_term_counts.log_z
-            + frequency_term_counts.shape_r * frequency_term_counts.log_one_minus_z,
-            -700
-        )) as series_term
+        end as term_sign,
+        case
+            when frequency_term_counts.c_shift = 1 and term_numbers.term_number > 0
+                then ln(greatest(abs(frequency_term_counts.shape_c), 1e-300))
+            else 0
+        end as log_negative_c
 
     from frequency_term_counts
     inner join term_numbers
-        on term_numbers.term_number <= frequency_term_counts.term_count
+        on frequency_term_counts.term_count >= term_numbers.term_number
     where frequency_term_counts.shape_c != 0
+
+),
+
+series_terms as (
+
+    -- (1 - z)^(r+x) (r+x)_k (b+x)_k / ((c)_k k!) z^k, summed in log space
+    select
+        frequency_x,
+        recency_t_x,
+        age_t,
+        term_sign * exp(greatest(
+            {{ lgamma('shape_r + term_number') }} - {{ lgamma('shape_r') }}
+            + {{ lgamma('shape_b + term_number') }} - {{ lgamma('shape_b') }}
+            - log_negative_c
+            - {{ lgamma('shape_c_base + c_term_number') }} + {{ lgamma('shape_c_base') }}
+            - {{ lgamma('term_number + 1.0') }}
+            + term_number * log_z
+            + shape_r * log_one_minus_z,
+            -700
+        )) as series_term
+
+    from series_arguments
 
 ),
 
@@ -184,8 +204,9 @@ scored as (
         frequency_predictions.expected_orders,
         case
             when buyers.frequency_x > 0
-                then parameters.p * (parameters.gamma + buyers.frequency_x * buyers.mean_order_value)
-                / (parameters.p * buyers.frequency_x + parameters.q - 1)
+                then
+                    parameters.p * (parameters.gamma + buyers.frequency_x * buyers.mean_order_value)
+                    / (parameters.p * buyers.frequency_x + parameters.q - 1)
             when parameters.q > 1 then parameters.p * parameters.gamma / (parameters.q - 1)
         end as expected_order_value
 
