@@ -95,3 +95,16 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def engine_tables(orders: list[dict[str, object]]) -> dict[str, list[tuple[object, ...]]]:
+    """The raw tables as tools.engines.load takes them: tuples in RAW_COLUMNS order."""
+    from tools.demo_data import RAW_COLUMNS
+
+    typed = [dict(order, items_quantity=int(str(order["items_quantity"]))) for order in orders]
+    return {
+        table: [tuple(row.get(name) for name, _ in columns) for row in typed]
+        if table == "orders"
+        else []
+        for table, columns in RAW_COLUMNS.items()
+    }
