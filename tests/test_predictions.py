@@ -348,3 +348,15 @@ def test_fewer_than_two_repeat_buyers_fit_nothing(project: DbtProject) -> None:
     assert row["status"].startswith("no fit: 1 buyers with a repeat order")
     for segment in project.table("customer_segments"):
         assert all(segment[column] is None for column in oracle.PREDICTION_COLUMNS)
+
+
+def test_the_holdout_check_groups_buyers_by_calibration_frequency() -> None:
+    from tools.holdout import groups_by_frequency, table
+
+    groups = groups_by_frequency([(0, 0.5, 1), (0, 0.25, 0), (2, 1.5, 2), (9, 4.0, 3), (7, 3.0, 5)])
+    assert [(g.label, g.buyers, g.predicted, g.actual) for g in groups] == [
+        ("0", 2, 0.75, 1),
+        ("2", 1, 1.5, 2),
+        ("7+", 2, 7.0, 8),
+    ]
+    assert table(groups).splitlines()[-1].split() == ["all", "5", "9.2", "11"]
