@@ -155,7 +155,8 @@ def build_engine_cdnow(engine: str, workdir: Path) -> dict[str, Rows]:
     load(engine, CDNOW_RAW_SCHEMA, cdnow.engine_tables(orders))
     vars = {"raw_schema": CDNOW_RAW_SCHEMA, "as_of_date": cdnow.AS_OF}
     args = build_args(engine, workdir / f"target-{engine}-cdnow", vars, ["+prediction_model"])
-    result = dbtRunner().invoke(args)
+    # a data set of its own, not an append to the schema's last one (incremental models)
+    result = dbtRunner().invoke([*args, "--full-refresh"])
     if not result.success:
         raise SystemExit(f"dbt build on {engine} (CDNOW) failed: {describe_failures(result)}")
     read = _read_postgres if engine == "postgres" else _read_spark
