@@ -210,13 +210,14 @@
 
         select
             candidate_id,
-            sum(buyers * (
+            -- summed as decimals: the same whatever the rows' order (D75)
+            cast(sum(cast(buyers * (
                 scale_term
                 + case
                     when dropout_term is null then alive_term
                     else {{ log_add_exp('alive_term', 'dropout_term') }}
                 end
-            )) as log_likelihood
+            ) as {{ exact_sum_type() }})) as {{ double_type() }}) as log_likelihood
 
         from terms
         group by candidate_id
@@ -227,11 +228,11 @@
 
         select
             candidates.candidate_id,
-            sum(levels.buyers * (
+            cast(sum(cast(levels.buyers * (
                 ln(candidates.parameter_1 + levels.repeat_level)
                 + ln(candidates.parameter_4 + levels.repeat_level)
                 - ln(candidates.parameter_3 + candidates.parameter_4 + levels.repeat_level)
-            )) as log_likelihood
+            ) as {{ exact_sum_type() }})) as {{ double_type() }}) as log_likelihood
 
         from candidates
         cross join levels
@@ -292,14 +293,27 @@
 
     select
         candidate_id,
-        sum(buyers * (
+        cast(sum(cast(buyers * (
             {{ lgamma('shape + q') }} - {{ lgamma('shape') }} - {{ lgamma('q') }}
             + q * ln(scale) + (shape - 1) * ln(mean_order_value) + shape * ln(frequency_x)
             - (shape + q) * ln(scale + mean_order_value * frequency_x)
-        )) as log_likelihood
+        ) as {{ exact_sum_type() }})) as {{ double_type() }}) as log_likelihood
 
     from terms
     group by candidate_id
+{%- endmacro %}
+
+
+{% macro exact_sum_type(scale=9) -%}
+    {#-
+        The type a sum of doubles goes through to be the same whatever the
+        order of its rows: each row rounded to `scale` decimals, then summed
+        exactly. A plain sum of doubles differs in the last bits when the
+        same rows arrive in another order (threads, another physical layout
+        after an incremental run), and Nelder-Mead may then take another
+        path: the same data must give the same fit (DECISIONLOG D75).
+    -#}
+    decimal(38, {{ scale }})
 {%- endmacro %}
 
 

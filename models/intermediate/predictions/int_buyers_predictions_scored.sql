@@ -167,7 +167,8 @@ series_sums as (
         frequency_x,
         recency_t_x,
         age_t,
-        sum(series_term) as scaled_hypergeometric
+        -- summed as decimals: the same whatever the terms' order (D75)
+        cast(sum(cast(series_term as {{ exact_sum_type(24) }})) as {{ double_type() }}) as scaled_hypergeometric
 
     from series_terms
     group by frequency_x, recency_t_x, age_t
