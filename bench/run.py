@@ -170,6 +170,7 @@ class Bench:
         schema: str = SCHEMA,
         extra: Sequence[str] = (),
         measured: bool = True,
+        selected: bool = True,
     ) -> Measurement:
         target_path = self.work / f"target_{schema}"
         args = [
@@ -187,7 +188,7 @@ class Bench:
             str(self.logs / f"dbt_{schema}"),
             "--vars",
             json.dumps(self.dbt_vars(as_of)),
-            *([] if command == "parse" else self.run_options),
+            *([] if command == "parse" or not selected else self.run_options),
             *extra,
         ]
         environment = {**self.environment, "SEGMENTS_TARGET_SCHEMA": schema}
@@ -236,6 +237,18 @@ class Bench:
             self.database, f"{FLOOR_SCHEMA}.customer_segments", f"{SCHEMA}.customer_segments"
         )
         print(f"  floor output equals customer_segments: {floor_matches}", flush=True)
+        prediction_fit: dict[str, Any] = {}
+        if not args.select:
+            # section 12's fit alone, on the inputs the run built: its share of the run
+            steps["prediction_fit"] = self.dbt(
+                "prediction fit (in-warehouse)",
+                "run",
+                as_of,
+                extra=["--select", "int_prediction_parameters_fitted"],
+                selected=False,
+            )
+            prediction_fit = read_prediction_fit(self.database)
+            print(f"  prediction fit: {prediction_fit}", flush=True)
         if not args.skip_build:
             steps["build"] = self.dbt(
                 "dbt build --full-refresh", "build", as_of, extra=["--full-refresh"]
@@ -291,6 +304,7 @@ class Bench:
                 "database_bytes": Path(args.database).stat().st_size,
             },
             "floor_matches_customer_segments": floor_matches,
+            "prediction_fit": prediction_fit,
             "steps": {name: asdict(step) for name, step in steps.items()},
             "daily": daily,
             "scale_only": args.scale_only,
@@ -328,6 +342,25 @@ def same_rows(database: Path, left: str, right: str) -> bool:
             f"except all select {columns} from {left}))"
         ).fetchone()[0]
     return differences == 0
+
+
+def read_prediction_fit(database: Path) -> dict[str, Any]:
+    """The fitted model's buyers, evaluations and status (int_prediction_parameters_fitted)."""
+    with duckdb.connect(str(database), read_only=True) as connection:
+        row = connection.execute(
+            "select buyers, repeat_buyers, bgnbd_evaluations, gamma_gamma_evaluations, status, "
+            f"(select count(*) from {SCHEMA}.int_buyer_frequencies_grouped) "
+            f"from {SCHEMA}.int_prediction_parameters_fitted"
+        ).fetchone()
+    names = (
+        "buyers",
+        "repeat_buyers",
+        "bgnbd_evaluations",
+        "gamma_gamma_evaluations",
+        "status",
+        "distinct_frequencies",
+    )
+    return dict(zip(names, row, strict=True)) if row else {}
 
 
 def machine() -> dict[str, Any]:
@@ -463,6 +496,15 @@ def markdown(results: Mapping[str, Any]) -> str:
         else f"Peak RSS within 4 GiB in every step: {within}."
     )
     lines += ["", f"{memory} The floor's output equals customer_segments: {matches}."]
+    fit = results.get("prediction_fit") or {}
+    if fit:
+        fit_seconds = results["steps"]["prediction_fit"]["seconds"]
+        lines.append(
+            f"Prediction fit (SEGMENTS.md section 12, in the warehouse): {fit_seconds:.1f} s "
+            f"wall for {fit['buyers']:,} buyers in {fit['distinct_frequencies']:,} distinct "
+            f"(x, t_x, T); {fit['bgnbd_evaluations']} BG/NBD and "
+            f"{fit['gamma_gamma_evaluations']} Gamma-Gamma evaluations; status {fit['status']}."
+        )
     daily = results.get("daily") or {}
     for row in summary["rows"]:
         if daily and "share_of_full_rebuild" in row:

@@ -27,6 +27,7 @@
             ('adaptive_window_pct', 1, 100),
             ('holdout_pct', 0, 100),
             ('holdout_measure_days', 1, 36500),
+            ('prediction_horizon_days', 1, 3650),
         ] -%}
         {%- for name, minimum, maximum in whole_number_ranges -%}
             {%- set allowed = 'a whole number ' ~ ('from ' ~ minimum ~ ' to ' ~ maximum if maximum is not none else minimum ~ ' or more') -%}
@@ -139,6 +140,7 @@
         'max_rejected_pct', 'history_start_date', 'sync_email_as_sha256',
         'raw_source', 'shopify_schema', 'shopify_database',
         'adaptive_window_pct', 'holdout_pct', 'holdout_salt', 'holdout_measure_days',
+        'prediction_horizon_days',
     ]) -}}
 {% endmacro %}
 

@@ -41,6 +41,14 @@ BAD_SETTINGS = [
         "max_rejected_pct = five: must be a whole number from 0 to 100",
     ),
     (
+        {"prediction_horizon_days": 3651},
+        "prediction_horizon_days = 3651: must be a whole number from 1 to 3650",
+    ),
+    (
+        {"prediction_horizon_days": 0},
+        "prediction_horizon_days = 0: must be a whole number from 1 to 3650",
+    ),
+    (
         {"as_of_date": "2026-02-30"},
         "as_of_date = 2026-02-30: must be a date written YYYY-MM-DD",
     ),

@@ -37,6 +37,9 @@ SYNC_COLUMNS = [
     "rfm_segment",
     "is_overdue",
     "expected_next_order_date",
+    "p_alive",
+    "churn_probability",
+    "predicted_value",
 ]
 OUTSIDE_TOOLS_READ = {
     "customer_segments",
@@ -46,6 +49,7 @@ OUTSIDE_TOOLS_READ = {
     "customer_segments_sync",
     "store_purchase_cycle",
     "segment_holdout_comparison",
+    "prediction_model",
 }
 
 

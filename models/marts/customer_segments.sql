@@ -186,7 +186,12 @@ final as (
         cast(tenure_days as {{ double_type() }}) / nullif(orders_count - 1, 0) as avg_days_between_orders,
         coalesce(orders_count >= 2 and {{ as_of_date() }} > expected_next_order_date, false) as is_overdue,
         holdout_bucket < {{ var('holdout_pct') }} as is_holdout,
-        expected_next_order_date
+        expected_next_order_date,
+        p_alive,
+        churn_probability,
+        expected_orders,
+        expected_order_value,
+        predicted_value
 
     from scored
 

@@ -17,6 +17,7 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
 from tests.harness import RAW_TABLE_COLUMNS, DbtProject, describe_failures, load_raw_tables
+from tests.oracle.predictions import PREDICTION_COLUMNS, fit_differences
 from tests.oracle.segments import (
     CUSTOMER_SEGMENTS_COLUMNS,
     RAW_KEYS,
@@ -36,10 +37,16 @@ MARTS = (
     "source_reconciliation",
     "store_purchase_cycle",
     "segment_holdout_comparison",
+    "prediction_model",
 )
 # behind the publication gate (SEGMENTS.md section 8): not published, and
 # not compared, by a build the gate failed
-GATED_MARTS = {"customer_segments", "store_purchase_cycle", "segment_holdout_comparison"}
+GATED_MARTS = {
+    "customer_segments",
+    "store_purchase_cycle",
+    "segment_holdout_comparison",
+    "prediction_model",
+}
 GATE = "model.lifecycle_segments.int_source_tables_gated"
 # The compared marts and everything upstream of them (plus the seed a data
 # test of customer_segments reads); other marts are not part of this contract.
@@ -179,7 +186,9 @@ def rejected_multiset(rows: Sequence[Mapping[str, Any]]) -> Counter[tuple[Any, .
     )
 
 
-def differences(expected: Outputs, actual: Mapping[str, list[dict[str, Any]]]) -> dict[str, Any]:
+def differences(
+    expected: Outputs, actual: Mapping[str, list[dict[str, Any]]], horizon: int = 365
+) -> dict[str, Any]:
     """Every disagreement between the oracle and the marts, by mart."""
     found: dict[str, Any] = {}
 
@@ -192,10 +201,11 @@ def differences(expected: Outputs, actual: Mapping[str, list[dict[str, Any]]]) -
 
     # customer_segments: same columns, same customers, same values.
     actual_segments = actual["customer_segments"]
-    if actual_segments and set(actual_segments[0]) != set(CUSTOMER_SEGMENTS_COLUMNS):
+    all_columns = set(CUSTOMER_SEGMENTS_COLUMNS) | set(PREDICTION_COLUMNS)
+    if actual_segments and set(actual_segments[0]) != all_columns:
         found["customer_segments columns"] = {
-            "missing": sorted(set(CUSTOMER_SEGMENTS_COLUMNS) - set(actual_segments[0])),
-            "extra": sorted(set(actual_segments[0]) - set(CUSTOMER_SEGMENTS_COLUMNS)),
+            "missing": sorted(all_columns - set(actual_segments[0])),
+            "extra": sorted(set(actual_segments[0]) - all_columns),
         }
     expected_by_id = {row["customer_id"]: row for row in expected.customer_segments}
     actual_by_id = {row["customer_id"]: row for row in actual_segments}
@@ -254,6 +264,12 @@ def differences(expected: Outputs, actual: Mapping[str, list[dict[str, Any]]]) -
             found[f"{mart} columns"] = sorted(set(actual[mart][0]) ^ set(columns))
         if any(by_key.values()):
             found[mart] = {value: detail for value, detail in by_key.items() if detail}
+    # section 12: prediction_model and the prediction columns (tests/oracle/predictions.py)
+    if actual.get("prediction_model"):
+        (model_row,) = actual["prediction_model"]
+        predictions = fit_differences(expected.buyer_histories, model_row, actual_segments, horizon)
+        if predictions:
+            found["predictions"] = predictions
     return found
 
 
@@ -321,7 +337,7 @@ def assert_same_segments(
 
 def assert_matches_oracle(universe: Universe, actual: Mapping[str, list[dict[str, Any]]]) -> None:
     expected = evaluate(universe.tables, universe.settings)
-    found = differences(expected, actual)
+    found = differences(expected, actual, universe.settings.prediction_horizon_days)
     assert not found, "the models disagree with the oracle\n" + describe(found, universe)
 
 

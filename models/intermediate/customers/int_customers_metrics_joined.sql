@@ -1,7 +1,8 @@
 {#-
-    One row per existing customer with every metric of SEGMENTS.md section 4.
-    Non-buyers get 0 counts and money and null order dates and ratios;
-    customers without abandoned carts get 0 carts and value.
+    One row per existing customer with every metric of SEGMENTS.md section 4
+    and the predictions of section 12. Non-buyers get 0 counts and money and
+    null order dates, ratios and predictions; customers without abandoned
+    carts get 0 carts and value.
 -#}
 
 -- behind the publication gate (int_source_tables_gated): when the raw data did not pass,
@@ -28,6 +29,12 @@ carts as (
 
 ),
 
+predictions as (
+
+    select * from {{ ref('int_buyers_predictions_scored') }}
+
+),
+
 joined as (
 
     select
@@ -46,13 +53,20 @@ joined as (
         orders.last_order_at,
         coalesce(carts.abandoned_carts_count, 0) as abandoned_carts_count,
         coalesce(carts.abandoned_cart_value, 0) as abandoned_cart_value,
-        carts.last_abandoned_cart_at
+        carts.last_abandoned_cart_at,
+        predictions.p_alive,
+        predictions.churn_probability,
+        predictions.expected_orders,
+        predictions.expected_order_value,
+        predictions.predicted_value
 
     from customers
     left join orders
         on customers.customer_id = orders.customer_id
     left join carts
         on customers.customer_id = carts.customer_id
+    left join predictions
+        on customers.customer_id = predictions.customer_id
 
 ),
 

@@ -34,7 +34,10 @@ customer_segments as (
         rfm_segment,
         is_overdue,
         is_holdout,
-        expected_next_order_date
+        expected_next_order_date,
+        p_alive,
+        churn_probability,
+        predicted_value
 
     from {{ ref('customer_segments') }}
 
@@ -98,7 +101,10 @@ final as (
         {{ local_date_start_utc('current_spells.valid_from') }} as segment_updated_at,
         consenting.rfm_segment,
         consenting.is_overdue,
-        consenting.expected_next_order_date
+        consenting.expected_next_order_date,
+        consenting.p_alive,
+        consenting.churn_probability,
+        consenting.predicted_value
 
     from consenting
     left join current_spells

@@ -1,0 +1,44 @@
+{#-
+    One row per buyer and local date (reporting_timezone) with valid orders
+    (SEGMENTS.md section 12): the day's total order value and the day's
+    number in the buyer's history, 0 for the first.
+-#}
+
+with
+
+valid_orders as (
+
+    select
+        customer_id,
+        order_total,
+        ordered_at
+
+    from {{ ref('int_orders_filtered_to_valid') }}
+
+),
+
+order_days as (
+
+    select
+        customer_id,
+        {{ to_local_date('ordered_at') }} as order_date,
+        sum(order_total) as day_order_total
+
+    from valid_orders
+    group by customer_id, {{ to_local_date('ordered_at') }}
+
+),
+
+numbered as (
+
+    select
+        customer_id,
+        row_number() over (partition by customer_id order by order_date) - 1 as day_number,
+        cast(day_order_total as {{ double_type() }}) as day_order_total,
+        order_date
+
+    from order_days
+
+)
+
+select * from numbered
