@@ -461,6 +461,9 @@
 {% macro spark__holdout_bucket(key_expression, salt) -%}
     {#- conv() reads the hex digits as an unsigned number; Spark literals escape with backslashes. -#}
     cast(cast(conv(substr(md5(concat('{{ salt | replace('\\', '\\\\') | replace("'", "\\'") }}:', {{ key_expression }})), 1, 8), 16, 10) as bigint) % 100 as {{ dbt.type_int() }})
+{%- endmacro %}
+
+
 {% macro lgamma(expression) -%}
     {#-
         ln Γ(x) of a positive double (SEGMENTS.md section 12: the Gamma-Gamma
