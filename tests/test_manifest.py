@@ -35,6 +35,14 @@ MATERIALIZATION_EXCEPTIONS = {
     "int_net_revenue_changes_aggregated": "table",
     # read by source_reconciliation and by the publication gate
     "int_source_tables_reconciled": "table",
+    # section 12: the optimiser reads the grouped buyers hundreds of times and
+    # the fit must run once per build (dbt_project.yml, predictions folder)
+    "int_buyers_order_days_numbered": "table",
+    "int_buyers_purchases_summarised": "table",
+    "int_buyer_frequencies_grouped": "table",
+    "int_buyer_repeat_levels_counted": "table",
+    "int_prediction_parameters_fitted": "table",
+    "int_buyers_predictions_scored": "table",
 }
 # The marts that explain a failed build stand outside the publication gate
 # (SEGMENTS.md section 8); every other mart is customer-level and behind it.
