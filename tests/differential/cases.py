@@ -327,7 +327,17 @@ def typed_cases() -> tuple[Tables, dict[str, dict[str, str]]]:
                 "items_quantity": 3,
                 "cart_value": Decimal("-0.01"),
                 "_loaded_at": LOADED,
-            }
+            },
+            # a clean cart, so that the carts table passes the publication gate
+            # (SEGMENTS.md section 8) and customer_segments is compared
+            {
+                "cart_id": "ty-k2",
+                "customer_id": "ty-2",
+                "created_at": date(2026, 1, 9),
+                "items_quantity": 1,
+                "cart_value": Decimal("5.00"),
+                "_loaded_at": LOADED,
+            },
         ],
     }
     column_types = {

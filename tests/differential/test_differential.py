@@ -18,6 +18,7 @@ from tests.differential.cases import HAND_SETTINGS, hand_cases, order, typed_cas
 from tests.differential.support import (
     assert_matches_oracle,
     for_examples,
+    gate_failures_of,
     load_tables,
     read_marts,
     run_models,
@@ -124,6 +125,7 @@ def test_typed_raw_columns_match_the_oracle(workspace: DbtProject) -> None:
     tables, column_types = typed_cases()
     universe = Universe(HAND_SETTINGS, Typing(), tables)
     load_tables(workspace.database, tables, column_types)
+    assert not gate_failures_of(universe)
     run_models(workspace, HAND_SETTINGS)
     assert_matches_oracle(universe, read_marts(workspace))
 
