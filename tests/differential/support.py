@@ -197,7 +197,10 @@ def differences(
     if expected.gate_failures:
         unpublished = [mart for mart in GATED_MARTS if actual[mart] is None]
         actual = {**actual, **{mart: [] for mart in unpublished}}
-        expected = replace(expected, **{mart: [] for mart in unpublished})
+        # prediction_model is fitted by the test itself, not an oracle output
+        expected = replace(
+            expected, **{mart: [] for mart in unpublished if hasattr(expected, mart)}
+        )
 
     # customer_segments: same columns, same customers, same values.
     actual_segments = actual["customer_segments"]
