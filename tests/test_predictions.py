@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from tests.harness import TARGET_SCHEMA, DbtProject, describe_failures, load_raw_tables
+from tests.harness import DbtProject, describe_failures, layer_schema, load_raw_tables
 from tests.oracle import predictions as oracle
 from tools import cdnow
 
@@ -109,26 +109,29 @@ def _score(
     project: DbtProject, buyers: Mapping[str, oracle.History], fit: oracle.Fit, horizon: int
 ):
     """Run only int_buyers_predictions_scored on hand-written inputs (non-whole days allowed)."""
+    # the raw tables must exist for the run's raw-table check (empty here); the
+    # inputs are written where dbt builds intermediate models (DECISIONLOG D51)
+    load_raw_tables(project.database, "raw", {})
+    schema = layer_schema("int_buyers_purchases_summarised")
     with duckdb.connect(str(project.database)) as connection:
-        connection.execute(f"create schema if not exists {TARGET_SCHEMA}")
+        connection.execute(f"create schema if not exists {schema}")
         connection.execute(
-            f"create or replace table {TARGET_SCHEMA}.int_buyers_purchases_summarised "
+            f"create or replace table {schema}.int_buyers_purchases_summarised "
             "(customer_id varchar, frequency_x integer, recency_t_x double, age_t double, "
             "mean_order_value double)"
         )
         for customer_id, buyer in buyers.items():
             connection.execute(
-                f"insert into {TARGET_SCHEMA}.int_buyers_purchases_summarised "
-                "values (?, ?, ?, ?, ?)",
+                f"insert into {schema}.int_buyers_purchases_summarised values (?, ?, ?, ?, ?)",
                 [customer_id, buyer.x, buyer.t_x, buyer.age, buyer.m],
             )
         connection.execute(
-            f"create or replace table {TARGET_SCHEMA}.int_buyer_frequencies_grouped as "
+            f"create or replace table {schema}.int_buyer_frequencies_grouped as "
             "select frequency_x, recency_t_x, age_t, count(*) as buyers "
-            f"from {TARGET_SCHEMA}.int_buyers_purchases_summarised group by all"
+            f"from {schema}.int_buyers_purchases_summarised group by all"
         )
         connection.execute(
-            f"create or replace table {TARGET_SCHEMA}.int_prediction_parameters_fitted as select "
+            f"create or replace table {schema}.int_prediction_parameters_fitted as select "
             + ", ".join(
                 f"cast(? as double) as {name}"
                 for name in ("r", "alpha", "a", "b", "p", "q", "gamma")
@@ -140,7 +143,8 @@ def _score(
         {"as_of_date": "1997-09-30", "prediction_horizon_days": horizon},
     )
     assert result.success, describe_failures(result)
-    return {row["customer_id"]: row for row in project.table("int_buyers_predictions_scored")}
+    scored = project.table("int_buyers_predictions_scored", schema=schema)
+    return {row["customer_id"]: row for row in scored}
 
 
 def test_closed_forms_at_the_papers_parameters(project: DbtProject) -> None:
