@@ -271,7 +271,8 @@ def simulate(customers: int, seed: int, as_of: date) -> list[dict[str, Any]]:
                     "status": "completed",
                     "order_total": f"{value:.2f}",
                     "items_quantity": "1",
-                    "_loaded_at": datetime(2030, 1, 1),
+                    # after every order, and before the run (a later load time is rejected)
+                    "_loaded_at": datetime(2026, 7, 1),
                 }
             )
             # drop-out comes after a repeat order, never after the first (x counts repeats)
