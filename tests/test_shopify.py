@@ -11,6 +11,7 @@ segment and must be accounted for in source_reconciliation and rejected_rows.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,26 @@ def _by_key(rows: list[dict[str, Any]], key: Any) -> dict[Any, dict[str, Any]]:
     return {key(row["customer_id"]): row for row in rows}
 
 
+# Columns computed from the key's text, which the two shapes write differently
+# (C00012 and 12): the holdout bucket is an MD5 of it (SEGMENTS.md section 11).
+KEY_DERIVED = {"customer_id", "holdout_bucket"}
+# The predictions come from a numeric fit (section 12): equal to the relative
+# tolerance the engines are compared with (DECISIONLOG D77).
+FITTED = {
+    "p_alive",
+    "churn_probability",
+    "expected_orders",
+    "expected_order_value",
+    "predicted_value",
+}
+
+
+def _same(column: str, left: Any, right: Any) -> bool:
+    if column in FITTED and left is not None and right is not None:
+        return math.isclose(left, right, rel_tol=1e-4, abs_tol=1e-9)
+    return left == right
+
+
 def test_customer_segments_are_the_same_column_for_column(builds) -> None:
     contract = _by_key(
         builds["contract"].table("customer_segments"),
@@ -75,7 +96,7 @@ def test_customer_segments_are_the_same_column_for_column(builds) -> None:
         column
         for key, row in contract.items()
         for column, value in row.items()
-        if column != "customer_id" and shopify[key][column] != value
+        if column not in KEY_DERIVED and not _same(column, value, shopify[key][column])
     )
     assert differences == Counter()
     # both builds see every lifecycle segment, so the comparison covers them all
