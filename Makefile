@@ -39,7 +39,7 @@ lint: setup ## sqlfluff (dbt templater) on every model and data test, ruff on Py
 	$(BIN)/ruff check tools tests bench
 	$(BIN)/ruff format --check tools tests bench
 	$(BIN)/python -m tools.demo_data --database $(TEST_DB) --schema demo_raw --quiet
-	SEGMENTS_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models tests/data
+	SEGMENTS_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models tests/dbt/data
 
 parse: setup ## dbt parse must print no deprecation or other warning
 	$(BIN)/python -m tools.check_parse

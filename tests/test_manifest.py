@@ -9,41 +9,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.harness import TARGET_SCHEMA, DbtProject, layer_schema
 
 LAYERS = {"staging": 0, "intermediate": 1, "marts": 2}
 GRAIN_TESTS = {"unique", "unique_combination_of_columns"}
 # Models whose materialization is the exception to their folder's, and why.
-MATERIALIZATION_EXCEPTIONS = {
-    # state kept between daily runs (docs/scale.md): each run reprocesses only
-    # the keys and customers that received raw rows
-    "int_customers_versioned": "incremental",
-    "int_orders_versioned": "incremental",
-    "int_returns_versioned": "incremental",
-    "int_carts_versioned": "incremental",
-    "int_returns_matched_to_orders": "incremental",
-    "int_customer_statuses_aggregated": "incremental",
-    # rebuilt every run from that state, read twice by the marts
-    "int_customers_orders_aggregated": "table",
-    # tens of millions of rows read by a history mart and by their data tests:
-    # computed once per run instead of once per reader (docs/scale.md)
-    "int_segment_edges_unioned": "table",
-    # its input, apart: two such aggregates in one query ran out of memory
-    "int_customer_order_dates_aggregated": "table",
-    "int_segment_edges_evaluated": "table",
-    "int_net_revenue_changes_aggregated": "table",
-    # read by source_reconciliation and by the publication gate
-    "int_source_tables_reconciled": "table",
-    # section 12: the optimiser reads the grouped buyers hundreds of times and
-    # the fit must run once per build (dbt_project.yml, predictions folder)
-    "int_buyers_order_days_numbered": "table",
-    "int_buyers_purchases_summarised": "table",
-    "int_buyer_frequencies_grouped": "table",
-    "int_buyer_repeat_levels_counted": "table",
-    "int_prediction_parameters_fitted": "table",
-    "int_buyers_predictions_scored": "table",
-}
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+# the models that keep state between daily runs (docs/scale.md): each run
+# reprocesses only the keys and customers that received raw rows
+STATE_MODELS_MIN = 6
+# models whose config block sets a materialisation other than their folder's:
+# the six state models, int_customers_orders_aggregated and the five
+# intermediate tables read by several readers (each says why in its block);
+# a block dropped by mistake changes this count
+OVERRIDING_MODELS = 12
 # The marts that explain a failed build stand outside the publication gate
 # (SEGMENTS.md section 8); every other mart is customer-level and behind it.
 GATE = "model.lifecycle_segments.int_source_tables_gated"
@@ -161,20 +142,65 @@ def test_marts_are_tables_with_enforced_contracts(manifest: dict[str, Any]) -> N
         "source_reconciliation",
     }
     for node in marts:
-        expected = MATERIALIZATION_EXCEPTIONS.get(node["name"], "table")
-        assert node["config"]["materialized"] == expected, node["name"]
+        assert node["config"]["materialized"] == "table", node["name"]
         assert node["config"]["contract"]["enforced"], node["name"]
         for name, column in node["columns"].items():
             assert column["data_type"], f"{node['name']}.{name} has no contract type"
 
 
-def test_no_model_overrides_its_folder_materialization(manifest: dict[str, Any]) -> None:
-    expected = {"staging": "view", "intermediate": "view", "marts": "table"}
+def _folder_materializations() -> dict[tuple[str, ...], str]:
+    """The materialisation each models/ folder sets in dbt_project.yml, by folder path."""
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
+    found: dict[tuple[str, ...], str] = {}
+
+    def walk(config: dict[str, Any], path: tuple[str, ...]) -> None:
+        if "+materialized" in config:
+            found[path] = config["+materialized"]
+        for key, value in config.items():
+            if not key.startswith("+") and isinstance(value, dict):
+                # one home: dbt_project.yml configures folders, never one model
+                assert (PROJECT_DIR / "models" / Path(*path, key)).is_dir(), (
+                    f"dbt_project.yml configures {'/'.join((*path, key))}, which is not a "
+                    "folder of models/: a model's own settings belong in its config block"
+                )
+                walk(value, (*path, key))
+
+    walk(project["models"]["lifecycle_segments"], ())
+    return found
+
+
+def test_each_materialization_has_one_home(manifest: dict[str, Any]) -> None:
+    """A folder's default in dbt_project.yml; a model that differs says so in its config block."""
+    folders = _folder_materializations()
+    assert folders[("staging",)] == "view"
+    assert folders[("intermediate",)] == "view"
+    assert folders[("marts",)] == "table"
+    own_config = re.compile(r"config\((?:[^()]|\([^()]*\))*\bmaterialized\s*=", re.S)
+    overriding = 0
     for node in _models(manifest):
-        folder = expected[_layer(node)]
-        assert node["config"]["materialized"] == MATERIALIZATION_EXCEPTIONS.get(
-            node["name"], folder
-        ), node["name"]
+        folder_path = Path(node["original_file_path"]).parts[1:-1]
+        default = next(
+            folders[folder_path[:depth]]
+            for depth in range(len(folder_path), 0, -1)
+            if folder_path[:depth] in folders
+        )
+        declares = bool(own_config.search(node["raw_code"]))
+        if node["config"]["materialized"] != default:
+            overriding += 1
+            assert declares, f"{node['name']} is not a {default}; its config block must say so"
+        else:
+            assert not declares, f"{node['name']} repeats its folder's materialisation ({default})"
+    assert overriding == OVERRIDING_MODELS
+
+
+def test_state_models_are_incremental(manifest: dict[str, Any]) -> None:
+    """The models that keep state are incremental here (incremental_materialization())."""
+    state = [
+        node for node in _models(manifest) if "incremental_materialization()" in node["raw_code"]
+    ]
+    assert len(state) >= STATE_MODELS_MIN
+    for node in state:
+        assert node["config"]["materialized"] == "incremental", node["name"]
 
 
 def _ancestors(manifest: dict[str, Any], unique_id: str) -> set[str]:

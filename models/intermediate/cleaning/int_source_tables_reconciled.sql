@@ -6,6 +6,9 @@
     A table: the public mart and the publication gate both read it.
 -#}
 
+-- a table: read by source_reconciliation and by the publication gate
+{{ config(materialized='table') }}
+
 with
 
 audited_rows as (

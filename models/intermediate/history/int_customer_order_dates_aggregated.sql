@@ -6,6 +6,10 @@
     1 GB limit).
 -#}
 
+-- a table: read by int_segment_edges_unioned and the history data tests over
+-- tens of millions of rows, computed once per run (docs/scale.md)
+{{ config(materialized='table') }}
+
 with
 
 valid_orders as (

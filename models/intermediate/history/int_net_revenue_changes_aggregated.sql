@@ -6,6 +6,10 @@
     never dated before its order (DECISIONLOG D5).
 -#}
 
+-- a table: read by segment_daily_summary and by its data tests over tens of
+-- millions of rows, computed once per run, not once per reader (docs/scale.md)
+{{ config(materialized='table') }}
+
 with
 
 valid_orders as (

@@ -6,6 +6,10 @@
     existence never ends, so the dates left are contiguous.
 -#}
 
+-- a table: read by the history marts and by their data tests over tens of
+-- millions of rows, computed once per run, not once per reader (docs/scale.md)
+{{ config(materialized='table') }}
+
 -- behind the publication gate (int_source_tables_gated): when the raw data did not pass,
 -- this model and every mart read from it are skipped and keep their last good state
 -- depends_on: {{ ref('int_source_tables_gated') }}

@@ -10,6 +10,10 @@
     [history_start_date, as_of_date] are dropped.
 -#}
 
+-- a table: read by a history mart and by its data tests over tens of millions
+-- of rows, computed once per run, not once per reader (docs/scale.md)
+{{ config(materialized='table') }}
+
 {%- set active_window_end = dbt.dateadd('day', var('active_window_days'), 'order_dates.order_date') %}
 {%- set signup_window_end = dbt.dateadd('day', var('new_signup_window_days'), 'sign_up_dates.signed_up_date') %}
 
