@@ -45,6 +45,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 RAW_SCHEMA = bench_data.BENCH_SCHEMA
 SCHEMA = "analytics"
+# the intermediate layer's schema (dbt's generate_schema_name: <target>_intermediate)
+INTERMEDIATE_SCHEMA = f"{SCHEMA}_intermediate"
 FULL_SCHEMA = "analytics_full"
 FLOOR_SCHEMA = "bench_floor"
 COMPARED_MARTS = ("customer_segments", "rejected_rows", "source_reconciliation")
@@ -349,8 +351,8 @@ def read_prediction_fit(database: Path) -> dict[str, Any]:
     with duckdb.connect(str(database), read_only=True) as connection:
         row = connection.execute(
             "select buyers, repeat_buyers, bgnbd_evaluations, gamma_gamma_evaluations, status, "
-            f"(select count(*) from {SCHEMA}.int_buyer_frequencies_grouped) "
-            f"from {SCHEMA}.int_prediction_parameters_fitted"
+            f"(select count(*) from {INTERMEDIATE_SCHEMA}.int_buyer_frequencies_grouped) "
+            f"from {INTERMEDIATE_SCHEMA}.int_prediction_parameters_fitted"
         ).fetchone()
     names = (
         "buyers",
