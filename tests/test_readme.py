@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -43,3 +44,23 @@ def test_the_readme_stays_a_front_door():
     text = "\n".join(lines)
     for command in ("make demo", "make test"):
         assert command in text
+
+
+def test_the_layout_table_covers_every_folder():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"`([\w./-]+)/`", section))
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.splitlines()
+    top = {name.split("/")[0] for name in tracked if "/" in name}
+    model_folders = {name.rsplit("/", 1)[0] for name in tracked if name.startswith("models/")}
+    # a folder of models/ is covered when it or a subfolder is listed
+    missing = sorted(
+        name for name in top if not any(e == name or e.startswith(name + "/") for e in listed)
+    ) + sorted(
+        folder
+        for folder in model_folders
+        if not any(entry == folder or entry.startswith(folder + "/") for entry in listed)
+    )
+    assert missing == []
