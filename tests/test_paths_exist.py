@@ -54,6 +54,8 @@ PROJECT_ROOTS = ("", "integration_tests/")
 PATH_CHARS = r"[A-Za-z0-9_.\-/*]"
 TOKEN = re.compile(rf"(?<!{PATH_CHARS}){PATH_CHARS}+")
 MODULE = re.compile(r"-m\s+((?:tools|bench|tests)(?:\.\w+)+)")
+# a Markdown link or image, resolved from the folder of the file that holds it
+LINK = re.compile(r"\]\(([^)\s#]+)(?:#[^)]*)?\)")
 
 
 def _git_files() -> list[str]:
@@ -164,6 +166,13 @@ def find_paths(text: str, source: str) -> list[tuple[str, bool]]:
             if ok:
                 break
         found.append((written, ok))
+    if source.endswith(".md"):
+        for match in LINK.finditer(text):
+            target = match.group(1)
+            if re.match(r"[a-z]+:", target):
+                continue  # a URL
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+            found.append((f"]({target})", not resolved.startswith("..") and _exists(resolved)))
     for match in MODULE.finditer(text):
         module = match.group(1).rstrip(".").replace(".", "/")
         ok = _exists(module + ".py") or _exists(module + "/__init__.py")
@@ -188,6 +197,7 @@ def test_a_made_up_path_is_reported():
         "the figures in bench/no_results*.md, see ../outside/STYLE.md and NOSUCH.md;\n"
         "run `python -m tools.no_such_tool`. These exist: macros/, docs/SEGMENTS.md,\n"
         "bench/results*.md, SEGMENTS.md, warehouse/demo.duckdb, target/<engine>.\n"
+        "Links: [the contract](docs/SEGMENTS.md), [engines](engines.md).\n"
     )
     found = dict(find_paths(sample, "README.md"))
     broken = sorted(path for path, ok in found.items() if not ok)
@@ -195,6 +205,7 @@ def test_a_made_up_path_is_reported():
         "-m tools.no_such_tool",
         "../outside/STYLE.md",
         "NOSUCH.md",
+        "](engines.md)",
         "bench/no_results*.md",
         "docs/no-such-page.md",
         "macros/no_such_rules.sql",
