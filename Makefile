@@ -17,7 +17,7 @@ SETTINGS_VARS := tests/settings/non_default_vars.yml
 
 export DO_NOT_TRACK := 1
 
-.PHONY: setup demo demo-data test lint parse build-test build-test-settings pytest test-deep clean
+.PHONY: setup demo demo-data test lint parse build-test build-test-settings pytest test-deep clean help
 
 setup: $(VENV)/.installed ## create .venv from the pinned requirements (no-op when up to date)
 
@@ -33,7 +33,7 @@ demo: demo-data ## build on the embedded DuckDB and print the segment summary
 	SEGMENTS_DUCKDB_PATH=$(DEMO_DB) $(DBT) build $(PROFILES) --full-refresh --vars '$(DEMO_VARS)'
 	$(BIN)/python -m tools.summary --database $(DEMO_DB)
 
-test: lint parse build-test build-test-settings pytest ## every check
+test: lint parse build-test build-test-settings pytest ## every check: lint, parse, build-test, build-test-settings, pytest, metrics-validate, integration-test
 
 lint: setup ## sqlfluff (dbt templater) on every model and data test, ruff on Python
 	$(BIN)/ruff check tools tests bench
@@ -58,8 +58,12 @@ pytest: setup setup-report ## pytest (matplotlib too, so the report test runs): 
 test-deep: setup ## the differential suite on thousands of customers over several seeds
 	SEGMENTS_TEST_PROFILE=deep $(BIN)/pytest -q
 
-clean:
+clean: ## delete what runs generate: target, logs, warehouse (every DuckDB file) and dbt_packages
 	rm -rf target logs warehouse dbt_packages
+
+# `make` alone still runs setup (the first target); `make help` lists the rest.
+help: ## list every target with its one-line description
+	@awk -F':.*## ' '/^[a-zA-Z0-9_-]+:.*## / { printf "  %-22s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 # The demo data is reloaded (create or replace) before each build, so the
 # incremental models are rebuilt from scratch there (--full-refresh).

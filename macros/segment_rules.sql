@@ -1,7 +1,7 @@
 {#-
-    Segment rules used by more than one model, written once (STYLE.md): the
-    point-in-time mart customer_segments and the segment history evaluate the
-    same rule.
+    Segment rules used by more than one model, written once (the house style,
+    docs/style.md): the point-in-time mart customer_segments and the segment
+    history evaluate the same rule.
 -#}
 
 {% macro lifecycle_segment(orders_count, days_since_signed_up, days_since_last_order) -%}

@@ -53,4 +53,4 @@ test-spark: setup-engines ## Spark (local mode): demo data, dbt build with every
 	SEGMENTS_ENGINE_TESTS=spark SEGMENTS_ENGINE_TEST_CUSTOMERS=$(ENGINE_TEST_CUSTOMERS) \
 		$(BIN)/pytest -q -p no:cacheprovider tests/engines
 
-test-engines: test-postgres test-spark ## both engine targets
+test-engines: test-postgres test-spark ## PostgreSQL and Spark, each in the contract shape and the Shopify shape

@@ -347,7 +347,7 @@ def test_every_email_column_is_flagged_as_pii(manifest: dict[str, Any]) -> None:
 def test_pii_reaches_the_target_schema_only_in_the_marts(manifest: dict[str, Any]) -> None:
     """The relations in the target schema with a column flagged contains_pii are
     the two marts that carry the customer's email by contract (SEGMENTS.md
-    section 8; the README's Security section says so)."""
+    section 8; docs/security.md says so)."""
     in_target = {
         node["name"]
         for node in _models(manifest)

@@ -3,7 +3,7 @@
 The shop is the one of ``tools.demo_data`` without planted rejects and
 redeliveries (``generate_demo(messy=False)``): a connector upserts typed rows
 by id, so it has no duplicate deliveries and no unparseable text. Each entity
-becomes the connector's tables (README "Shopify data from Fivetran"):
+becomes the connector's tables (docs/package-and-shopify.md, "Shopify data from Fivetran"):
 
 | contract table | connector tables                               |
 |----------------|------------------------------------------------|
