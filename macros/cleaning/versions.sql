@@ -18,8 +18,23 @@
         partition by {{ key_expression }}
         order by
             {{ loaded_at_expression }} desc nulls last
-            {%- for column_name in tiebreak_columns %},
-            cast({{ column_name }} as {{ dbt.type_string() }}) asc nulls last
-            {%- endfor %}
+            {%- if tiebreak_columns %},
+            {{ delivery_tiebreak_order(tiebreak_columns) | indent(12) }}
+            {%- endif %}
     )
+{%- endmacro %}
+
+
+{% macro delivery_tiebreak_order(tiebreak_columns) -%}
+    {#-
+        The tie-break of deliveries of one key with the same _loaded_at
+        (DECISIONLOG D1), as order-by items: the raw columns as text,
+        ascending, nulls last. version_number() (a full build) and the
+        renumbering of an incremental run (macros/incremental/) share it.
+    -#}
+    {%- set items = [] -%}
+    {%- for column_name in tiebreak_columns -%}
+        {%- do items.append('cast(' ~ column_name ~ ' as ' ~ dbt.type_string() ~ ') asc nulls last') -%}
+    {%- endfor -%}
+    {{- items | join(',\n') -}}
 {%- endmacro %}

@@ -3,13 +3,6 @@
     state.sql): every raw delivery, numbered by version within its key.
 -#}
 
-{% macro _tiebreak_order(tiebreak_columns) -%}
-    {%- for column_name in tiebreak_columns -%}
-        cast({{ column_name }} as {{ dbt.type_string() }}) asc nulls last{{ ',' if not loop.last }}
-    {% endfor -%}
-{%- endmacro %}
-
-
 {% macro versioned_deliveries(staging, key, columns, tiebreak_columns) %}
     {#-
         Every raw delivery of one table (from its staging view), numbered by

@@ -117,7 +117,7 @@ versions as (
                 arrival_order,
                 _loaded_at desc nulls last,
                 held_version_number asc,
-                {{ _tiebreak_order(tiebreak_columns) | indent(16) }}
+                {{ delivery_tiebreak_order(tiebreak_columns) | indent(16) }}
         ) as version_number
 
     from deliveries

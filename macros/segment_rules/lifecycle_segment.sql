@@ -18,6 +18,28 @@
 {%- endmacro %}
 
 
+{% macro active_window_end(order_date) -%}
+    {#-
+        The first day on which an order no longer makes its customer active
+        (lifecycle_segment(): days_since_last_order < active_window_days): the
+        order's local date + active_window_days. A date on which a lifecycle
+        segment can change (int_segment_edges_unioned).
+    -#}
+    cast({{ dbt.dateadd('day', var('active_window_days'), order_date) }} as date)
+{%- endmacro %}
+
+
+{% macro signup_window_end(signed_up_date) -%}
+    {#-
+        The first day on which a non-buyer is no longer a new sign-up
+        (lifecycle_segment(): days_since_signed_up < new_signup_window_days):
+        the local sign-up date + new_signup_window_days. A date on which a
+        lifecycle segment can change (int_segment_edges_unioned).
+    -#}
+    cast({{ dbt.dateadd('day', var('new_signup_window_days'), signed_up_date) }} as date)
+{%- endmacro %}
+
+
 {% macro lifecycle_segment_values() %}
     {#- The six values of lifecycle_segment, in lifecycle order (the segment_definitions seed describes them). -#}
     {{- return([

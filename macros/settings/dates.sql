@@ -1,6 +1,20 @@
 {#-
-    Date settings (as_of_date, history_start_date) read in Jinja.
+    Date settings (as_of_date, history_start_date) read in Jinja: one rule for
+    what a date setting is, used by validate_settings() and by the history
+    window (macros/history/history_window.sql).
 -#}
+
+{% macro parse_date_setting(text) %}
+    {#-
+        A date setting's text (YYYY-MM-DD, a day that exists, year 0001 to
+        9998) as a date, or none when it is not one.
+    -#}
+    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {{- return(_parse_date(text)) -}}
+{% endmacro %}
+
 
 {% macro _parse_date(text) %}
     {#- A date from YYYY-MM-DD, or none when the day does not exist (Feb 30). -#}

@@ -54,7 +54,7 @@
         {%- set configured_as_of = var('as_of_date') -%}
         {%- if configured_as_of is not none and configured_as_of | string | trim != '' -%}
             {%- set as_of = configured_as_of | string | trim -%}
-            {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', as_of) or _parse_date(as_of) is none -%}
+            {%- if parse_date_setting(as_of) is none -%}
                 {%- do problems.append('as_of_date = ' ~ configured_as_of ~ ': must be a date written YYYY-MM-DD (from 0001-01-01 to 9998-12-31), or null for today in reporting_timezone') -%}
             {%- endif -%}
         {%- endif -%}
@@ -63,8 +63,8 @@
         {%- if configured_history_start is not none and configured_history_start | string | trim != '' -%}
             {%- set history_start = configured_history_start | string | trim -%}
             {%- set as_of_text = get_as_of_date() -%}
-            {%- set history_start_day = _parse_date(history_start) if modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', history_start) else none -%}
-            {%- set as_of_day = _parse_date(as_of_text) if modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', as_of_text) else none -%}
+            {%- set history_start_day = parse_date_setting(history_start) -%}
+            {%- set as_of_day = parse_date_setting(as_of_text) -%}
             {%- if history_start_day is none or (as_of_day is not none and history_start_day > as_of_day) -%}
                 {%- do problems.append('history_start_date = ' ~ configured_history_start ~ ': must be a date written YYYY-MM-DD on or before as_of_date (' ~ as_of_text ~ '), or null for 365 days before as_of_date') -%}
             {%- endif -%}
