@@ -165,7 +165,7 @@ def test_the_known_var_list_is_the_vars_of_dbt_project() -> None:
 
     root = Path(__file__).resolve().parent.parent
     declared = set(yaml.safe_load((root / "dbt_project.yml").read_text())["vars"])
-    macro = (root / "macros" / "validate_settings.sql").read_text()
+    macro = (root / "macros" / "settings" / "var_names.sql").read_text()
     block = macro[macro.index("{% macro project_var_names() %}") :]
     listed = set(re.findall(r"'([a-z0-9_]+)'", block[: block.index("{% endmacro %}")]))
     assert listed == declared

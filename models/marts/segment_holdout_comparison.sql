@@ -33,25 +33,9 @@ customers as (
 
 ),
 
-valid_orders as (
-
-    select
-        customer_id,
-        order_total,
-        ordered_at
-
-    from {{ ref('int_orders_filtered_to_valid') }}
-
-),
-
 orders_with_dates as (
 
-    select
-        customer_id,
-        order_total,
-        {{ to_local_date('ordered_at') }} as order_date
-
-    from valid_orders
+    {{ valid_order_dates(['customer_id', 'order_total']) }}
 
 ),
 
@@ -86,16 +70,13 @@ customers_on_segment_date as (
         on customer_groups.customer_id = customers.customer_id
     left join orders_around_segment_date
         on customer_groups.customer_id = orders_around_segment_date.customer_id
-    where
-        -- existed on D (SEGMENTS.md section 3, evaluated at the end of D)
-        coalesce(orders_around_segment_date.orders_count, 0) > 0
-        or (
-            customers.customer_id is not null
-            and (
-                customers.signed_up_at is null
-                or {{ to_local_date('customers.signed_up_at') }} <= {{ segment_date }}
-            )
-        )
+    -- existed on D (SEGMENTS.md section 3, evaluated at the end of D)
+    where {{ customer_exists(
+        'orders_around_segment_date.orders_count',
+        'customers.customer_id is not null',
+        to_local_date('customers.signed_up_at'),
+        segment_date,
+    ) }}
 
 ),
 

@@ -12,14 +12,9 @@
 
 with
 
-valid_orders as (
+valid_order_dates as (
 
-    select
-        order_id,
-        customer_id,
-        ordered_at
-
-    from {{ ref('int_orders_filtered_to_valid') }}
+    {{ valid_order_dates(['order_id', 'customer_id', 'ordered_at']) }}
 
 ),
 
@@ -27,13 +22,13 @@ order_dates as (
 
     select
         customer_id,
-        {{ to_local_date('ordered_at') }} as order_date,
-        lag({{ to_local_date('ordered_at') }}) over (
+        order_date,
+        lag(order_date) over (
             partition by customer_id
             order by ordered_at, order_id
         ) as previous_order_date
 
-    from valid_orders
+    from valid_order_dates
 
 ),
 

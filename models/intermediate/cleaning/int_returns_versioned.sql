@@ -1,7 +1,8 @@
 {#-
     Every raw return delivery, numbered by version within its key and flagged
     superseded; the row's own checks come from staging. Incremental: a run
-    renumbers only the keys that received deliveries (macros/incremental.sql).
+    renumbers only the keys that received deliveries
+    (macros/incremental/versioned_deliveries.sql).
 -#}
 
 {{

@@ -116,8 +116,7 @@ late_orders as (
     from clean_orders
     where
         clean_orders.customer_id in (select late_customers.customer_id from late_customers)
-        and {{ is_on_or_before_as_of('clean_orders.ordered_at') }}
-        and {{ has_counted_status('clean_orders.order_status') }}
+        and {{ is_valid_order('clean_orders.ordered_at', 'clean_orders.order_status') }}
 
 ),
 
@@ -130,7 +129,7 @@ late_refunds_per_order as (
     from clean_returns
     where
         clean_returns.order_id in (select late_orders.order_id from late_orders)
-        and {{ is_on_or_before_as_of('clean_returns.returned_at') }}
+        and {{ is_counted_return_date('clean_returns.returned_at') }}
     group by clean_returns.order_id
 
 ),

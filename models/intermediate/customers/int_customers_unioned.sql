@@ -25,7 +25,7 @@ signed_up as (
 
     select customer_id
     from customers
-    where signed_up_at is null or {{ is_on_or_before_as_of('signed_up_at') }}
+    where {{ has_signed_up_by(to_local_date('signed_up_at'), as_of_date()) }}
 
 ),
 

@@ -19,8 +19,7 @@ valid as (
 
     from orders
     where
-        {{ is_on_or_before_as_of('ordered_at') }}
-        and {{ has_counted_status('order_status') }}
+        {{ is_valid_order('ordered_at', 'order_status') }}
 
 )
 

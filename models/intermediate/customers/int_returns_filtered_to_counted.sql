@@ -30,7 +30,7 @@ counted as (
     from returns
     inner join valid_orders
         on returns.order_id = valid_orders.order_id
-    where {{ is_on_or_before_as_of('returns.returned_at') }}
+    where {{ is_counted_return_date('returns.returned_at') }}
 
 )
 

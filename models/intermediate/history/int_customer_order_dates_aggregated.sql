@@ -12,13 +12,9 @@
 
 with
 
-valid_orders as (
+valid_order_dates as (
 
-    select
-        customer_id,
-        ordered_at
-
-    from {{ ref('int_orders_filtered_to_valid') }}
+    {{ valid_order_dates(['customer_id']) }}
 
 ),
 
@@ -26,11 +22,11 @@ aggregated as (
 
     select
         customer_id,
-        {{ to_local_date('ordered_at') }} as order_date,
+        order_date,
         count(*) as orders_placed
 
-    from valid_orders
-    group by customer_id, {{ to_local_date('ordered_at') }}
+    from valid_order_dates
+    group by customer_id, order_date
 
 )
 

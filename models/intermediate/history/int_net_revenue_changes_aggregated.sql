@@ -12,14 +12,9 @@
 
 with
 
-valid_orders as (
+valid_order_dates as (
 
-    select
-        customer_id,
-        order_total,
-        ordered_at
-
-    from {{ ref('int_orders_filtered_to_valid') }}
+    {{ valid_order_dates(['customer_id', 'order_total']) }}
 
 ),
 
@@ -39,9 +34,9 @@ changes as (
     select
         customer_id,
         order_total as net_revenue_change,
-        {{ to_local_date('ordered_at') }} as changed_on
+        order_date as changed_on
 
-    from valid_orders
+    from valid_order_dates
 
     union all
 

@@ -72,10 +72,7 @@ existing as (
     from edges_with_running_orders
     where
         edge_date >= {{ history_start_date() }}
-        and (
-            orders_count > 0
-            or (has_customer_row and (signed_up_date is null or signed_up_date <= edge_date))
-        )
+        and {{ customer_exists('orders_count', 'has_customer_row', 'signed_up_date', 'edge_date') }}
 
 ),
 

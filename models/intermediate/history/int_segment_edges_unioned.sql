@@ -14,9 +14,6 @@
 -- of rows, computed once per run, not once per reader (docs/scale.md)
 {{ config(materialized='table') }}
 
-{%- set active_window_end = dbt.dateadd('day', var('active_window_days'), 'order_dates.order_date') %}
-{%- set signup_window_end = dbt.dateadd('day', var('new_signup_window_days'), 'sign_up_dates.signed_up_date') %}
-
 with
 
 customers as (
@@ -56,7 +53,7 @@ order_edges as (
         order_dates.customer_id,
         case edge_kinds.kind
             when 0 then order_dates.order_date
-            when 1 then cast({{ active_window_end }} as date)
+            when 1 then {{ active_window_end('order_dates.order_date') }}
             else {{ history_start_date() }}
         end as edge_date,
         case when edge_kinds.kind = 0 then order_dates.orders_placed else 0 end as orders_placed
@@ -84,7 +81,7 @@ customer_edges as (
         sign_up_dates.customer_id,
         case edge_kinds.kind
             when 0 then sign_up_dates.signed_up_date
-            when 1 then cast({{ signup_window_end }} as date)
+            when 1 then {{ signup_window_end('sign_up_dates.signed_up_date') }}
             else {{ history_start_date() }}
         end as edge_date,
         0 as orders_placed

@@ -6,14 +6,9 @@
 
 with
 
-valid_orders as (
+valid_order_dates as (
 
-    select
-        customer_id,
-        order_total,
-        ordered_at
-
-    from {{ ref('int_orders_filtered_to_valid') }}
+    {{ valid_order_dates(['customer_id', 'order_total']) }}
 
 ),
 
@@ -21,11 +16,11 @@ order_days as (
 
     select
         customer_id,
-        {{ to_local_date('ordered_at') }} as order_date,
+        order_date,
         sum(order_total) as day_order_total
 
-    from valid_orders
-    group by customer_id, {{ to_local_date('ordered_at') }}
+    from valid_order_dates
+    group by customer_id, order_date
 
 ),
 

@@ -1,6 +1,6 @@
 {#-
     The BG/NBD and Gamma-Gamma parameters of SEGMENTS.md section 12, fitted in
-    the warehouse by fit_prediction_model() (macros/predictions.sql) when the
+    the warehouse by fit_prediction_model() (macros/predictions/) when the
     model runs: one row of the fitted values, or nulls and why not.
 -#}
 

@@ -1,5 +1,5 @@
 {#-
-    The lgamma() macro (macros/cross_database.sql) on this engine against
+    The lgamma() macro (macros/cross_database/lgamma.sql) on this engine against
     known values of ln Γ: ln Γ(1) = ln Γ(2) = 0, ln Γ(1/2) = ln √π, and
     ln Γ(n) = ln (n−1)! at whole n, and values near 0 and far out
     (scipy.special.gammaln), to 1e-10 relative.

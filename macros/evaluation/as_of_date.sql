@@ -1,4 +1,6 @@
-{#- The evaluation date and the day arithmetic of SEGMENTS.md section 2. -#}
+{#-
+    The evaluation date and the day arithmetic of SEGMENTS.md section 2.
+-#}
 
 {% macro get_as_of_date() %}
     {#-
@@ -29,20 +31,4 @@
 {% macro is_on_or_before_as_of(timestamp_expression) -%}
     {#- True when the event's local date is not after as_of_date: it has happened. -#}
     {{ to_local_date(timestamp_expression) }} <= {{ as_of_date() }}
-{%- endmacro %}
-
-
-{% macro has_counted_status(status_expression) -%}
-    {#- The status half of a valid order (SEGMENTS.md section 3): null, or not excluded. -#}
-    ({{ status_expression }} is null or {{ status_expression }} not in ({{ excluded_order_statuses() }}))
-{%- endmacro %}
-
-
-{% macro percent_at_least(numerator, denominator, percent) -%}
-    {#-
-        numerator / denominator >= percent %, compared exactly in integers
-        (SEGMENTS.md section 6). A zero denominator is read as 1, so a percent
-        rank of a single member is 0 (DECISIONLOG D9).
-    -#}
-    ({{ numerator }}) * 100 >= {{ percent }} * greatest({{ denominator }}, 1)
 {%- endmacro %}

@@ -1,35 +1,16 @@
 {#-
-    Segment rules used by more than one model, written once (the house style,
-    docs/style.md): the point-in-time mart customer_segments and the segment
-    history evaluate the same rule.
+    The RFM scores and segments (SEGMENTS.md section 9) and the exact percent
+    comparison of section 6 that they, and the finer segments, use.
 -#}
 
-{% macro lifecycle_segment(orders_count, days_since_signed_up, days_since_last_order) -%}
-    {#- SEGMENTS.md section 5, from the three inputs as of the evaluation day. -#}
-    case
-        when {{ orders_count }} = 0 and {{ days_since_signed_up }} < {{ var('new_signup_window_days') }}
-            then 'new_signup_non_buyer'
-        when {{ orders_count }} = 0 then 'dormant_non_buyer'
-        when {{ orders_count }} = 1 and {{ days_since_last_order }} < {{ var('active_window_days') }}
-            then 'new_first_time_buyer'
-        when {{ orders_count }} = 1 then 'lapsed_one_time_buyer'
-        when {{ days_since_last_order }} < {{ var('active_window_days') }} then 'active_repeat_buyer'
-        else 'lapsed_repeat_buyer'
-    end
+{% macro percent_at_least(numerator, denominator, percent) -%}
+    {#-
+        numerator / denominator >= percent %, compared exactly in integers
+        (SEGMENTS.md section 6). A zero denominator is read as 1, so a percent
+        rank of a single member is 0 (DECISIONLOG D9).
+    -#}
+    ({{ numerator }}) * 100 >= {{ percent }} * greatest({{ denominator }}, 1)
 {%- endmacro %}
-
-
-{% macro lifecycle_segment_values() %}
-    {#- The six values of lifecycle_segment, in lifecycle order (the segment_definitions seed describes them). -#}
-    {{- return([
-        'new_signup_non_buyer',
-        'dormant_non_buyer',
-        'new_first_time_buyer',
-        'active_repeat_buyer',
-        'lapsed_one_time_buyer',
-        'lapsed_repeat_buyer',
-    ]) -}}
-{% endmacro %}
 
 
 {% macro rfm_score(rank_offset, rank_span) -%}
@@ -67,4 +48,3 @@
         else 'dormant'
     end
 {%- endmacro %}
-

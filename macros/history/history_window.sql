@@ -14,7 +14,7 @@
         {{- return(configured | string | trim) -}}
     {%- endif -%}
     {%- set as_of = get_as_of_date() -%}
-    {%- set as_of_day = _parse_date(as_of) if modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', as_of) else none -%}
+    {%- set as_of_day = parse_date_setting(as_of) -%}
     {%- if as_of_day is none or as_of_day.year < 2 -%}
         {{- return(as_of) -}}
     {%- endif -%}
@@ -30,11 +30,7 @@
 {% macro history_days() %}
     {#- Days from history_start_date to as_of_date, both included (1 when unparseable). -#}
     {%- set start, end = get_history_start_date(), get_as_of_date() -%}
-    {%- set pattern = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' -%}
-    {%- if not (modules.re.match(pattern, start) and modules.re.match(pattern, end)) -%}
-        {{- return(1) -}}
-    {%- endif -%}
-    {%- set start_day, end_day = _parse_date(start), _parse_date(end) -%}
+    {%- set start_day, end_day = parse_date_setting(start), parse_date_setting(end) -%}
     {%- if start_day is none or end_day is none or end_day < start_day -%}
         {{- return(1) -}}
     {%- endif -%}

@@ -1,0 +1,143 @@
+{#-
+    Nelder-Mead in Jinja, over log-parameters clamped to a box, with restarts.
+-#}
+
+{% macro _nelder_mead_with_restarts(kind, start, relations) -%}
+    {#-
+        Nelder-Mead from `start`, restarted from its best point with a fresh
+        simplex until a restart improves the objective by no more than 1e-9
+        relative (within section 12's 1e-6 of the maximum: accepted), at most
+        8 runs.
+    -#}
+    {%- set state = namespace(point=start, value=none, evaluations=0, accepted=false, done=false) -%}
+    {%- for run in range(8) if not state.done -%}
+        {%- set result = _nelder_mead(kind, state.point, 0.5 if run == 0 else 0.1, relations) -%}
+        {%- set state.evaluations = state.evaluations + result.evaluations -%}
+        {%- if state.value is not none and result.value >= state.value - 1e-9 * ([state.value | abs, 1.0] | max) -%}
+            {%- set state.accepted = true -%}
+            {%- set state.done = true -%}
+        {%- endif -%}
+        {%- if state.value is none or result.value < state.value -%}
+            {%- set state.point = result.point -%}
+            {%- set state.value = result.value -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return({'point': state.point, 'value': state.value, 'evaluations': state.evaluations, 'accepted': state.accepted}) -}}
+{%- endmacro %}
+
+
+{% macro _clamp(point) -%}
+    {%- set clamped = [] -%}
+    {%- for coordinate in point -%}
+        {%- do clamped.append([[coordinate, -9.210340371976182] | max, 9.210340371976182] | min) -%}
+    {%- endfor -%}
+    {{- return(clamped) -}}
+{%- endmacro %}
+
+
+{% macro _affine(origin, direction_from, direction_to, factor) -%}
+    {#- origin + factor · (direction_to − direction_from), clamped to the box -#}
+    {%- set point = [] -%}
+    {%- for coordinate in origin -%}
+        {%- do point.append(coordinate + factor * (direction_to[loop.index0] - direction_from[loop.index0])) -%}
+    {%- endfor -%}
+    {{- return(_clamp(point)) -}}
+{%- endmacro %}
+
+
+{% macro _nelder_mead(kind, start, step, relations) -%}
+    {#-
+        One Nelder-Mead run (reflection 1, expansion 2, contraction 1/2,
+        shrink 1/2) minimising the negative log-likelihood over
+        log-parameters in the box. Each iteration evaluates its reflection,
+        expansion and both contractions in one query. Stops when the simplex
+        spans less than 1e-6 in every log-parameter and 1e-10 (relative) in
+        the objective, or after 1,000 iterations.
+    -#}
+    {%- set dimension = start | length -%}
+    {%- set initial = [_clamp(start)] -%}
+    {%- for axis in range(dimension) -%}
+        {%- set vertex = [] -%}
+        {%- for coordinate in start -%}
+            {%- do vertex.append(coordinate + (step if loop.index0 == axis else 0.0)) -%}
+        {%- endfor -%}
+        {%- if vertex[axis] > 9.210340371976182 -%}
+            {%- do vertex.pop(axis) -%}
+            {%- do vertex.insert(axis, start[axis] - step) -%}
+        {%- endif -%}
+        {%- do initial.append(_clamp(vertex)) -%}
+    {%- endfor -%}
+    {%- set values = _objective(kind, initial, relations) -%}
+    {%- set simplex = [] -%}
+    {%- for vertex in initial -%}
+        {%- do simplex.append({'point': vertex, 'value': values[loop.index0]}) -%}
+    {%- endfor -%}
+    {%- set state = namespace(simplex=simplex, evaluations=dimension + 1, done=false) -%}
+    {%- for iteration in range(1000) if not state.done -%}
+        {%- set ordered = state.simplex | sort(attribute='value') -%}
+        {%- set best = ordered[0] -%}
+        {%- set worst = ordered[dimension] -%}
+        {%- set spread = namespace(point=0.0) -%}
+        {%- for vertex in ordered[1:] -%}
+            {%- for coordinate in vertex.point -%}
+                {%- set spread.point = [spread.point, (coordinate - best.point[loop.index0]) | abs] | max -%}
+            {%- endfor -%}
+        {%- endfor -%}
+        {%- if spread.point <= 1e-6 and (worst.value - best.value) <= 1e-10 * ([best.value | abs, 1.0] | max) -%}
+            {%- set state.done = true -%}
+            {%- set state.simplex = ordered -%}
+        {%- else -%}
+            {%- set centroid = [] -%}
+            {%- for axis in range(dimension) -%}
+                {%- set total = namespace(value=0.0) -%}
+                {%- for vertex in ordered[:dimension] -%}
+                    {%- set total.value = total.value + vertex.point[axis] -%}
+                {%- endfor -%}
+                {%- do centroid.append(total.value / dimension) -%}
+            {%- endfor -%}
+            {%- set trials = [
+                _affine(centroid, worst.point, centroid, 1.0),
+                _affine(centroid, worst.point, centroid, 2.0),
+                _affine(centroid, worst.point, centroid, 0.5),
+                _affine(centroid, worst.point, centroid, -0.5),
+            ] -%}
+            {%- set trial_values = _objective(kind, trials, relations) -%}
+            {%- set state.evaluations = state.evaluations + 4 -%}
+            {%- set reflected = {'point': trials[0], 'value': trial_values[0]} -%}
+            {%- set expanded = {'point': trials[1], 'value': trial_values[1]} -%}
+            {%- set outside = {'point': trials[2], 'value': trial_values[2]} -%}
+            {%- set inside = {'point': trials[3], 'value': trial_values[3]} -%}
+            {%- set kept = ordered[:dimension] -%}
+            {%- set replacement = namespace(vertex=none) -%}
+            {%- if reflected.value < best.value -%}
+                {%- set replacement.vertex = expanded if expanded.value < reflected.value else reflected -%}
+            {%- elif reflected.value < ordered[dimension - 1].value -%}
+                {%- set replacement.vertex = reflected -%}
+            {%- elif reflected.value < worst.value -%}
+                {%- if outside.value <= reflected.value -%}
+                    {%- set replacement.vertex = outside -%}
+                {%- endif -%}
+            {%- elif inside.value < worst.value -%}
+                {%- set replacement.vertex = inside -%}
+            {%- endif -%}
+            {%- if replacement.vertex is not none -%}
+                {%- set state.simplex = kept + [replacement.vertex] -%}
+            {%- else -%}
+                {#- shrink every vertex halfway towards the best -#}
+                {%- set shrunk = [] -%}
+                {%- for vertex in ordered[1:] -%}
+                    {%- do shrunk.append(_affine(best.point, best.point, vertex.point, 0.5)) -%}
+                {%- endfor -%}
+                {%- set shrunk_values = _objective(kind, shrunk, relations) -%}
+                {%- set state.evaluations = state.evaluations + dimension -%}
+                {%- set new_simplex = [best] -%}
+                {%- for vertex in shrunk -%}
+                    {%- do new_simplex.append({'point': vertex, 'value': shrunk_values[loop.index0]}) -%}
+                {%- endfor -%}
+                {%- set state.simplex = new_simplex -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set final = state.simplex | sort(attribute='value') -%}
+    {{- return({'point': final[0].point, 'value': final[0].value, 'evaluations': state.evaluations}) -}}
+{%- endmacro %}
