@@ -7,7 +7,7 @@
         ln Γ(x) of a positive double (SEGMENTS.md section 12: the Gamma-Gamma
         fit and the ₂F₁ series). DuckDB has lgamma; PostgreSQL 15 and Spark do
         not, so every other engine gets the series below (DECISIONLOG D73).
-        tests/data/assert_lgamma_matches_known_values.sql checks it.
+        tests/dbt/data/assert_lgamma_matches_known_values.sql checks it.
     -#}
     {{ return(adapter.dispatch('lgamma', 'lifecycle_segments')(expression)) }}
 {%- endmacro %}

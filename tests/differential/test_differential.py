@@ -138,7 +138,7 @@ def test_hand_written_edge_cases_in_a_far_east_timezone(workspace: DbtProject) -
 
 # --------------------------------------------------------------------------
 # Disagreements the suite found where the model was wrong (issue 3), fixed in
-# macros/cleaning.sql and macros/cross_database.sql; each test holds one
+# macros/cleaning/ and macros/cross_database/; each test holds one
 # minimal raw data set and now guards its fix.
 # --------------------------------------------------------------------------
 
