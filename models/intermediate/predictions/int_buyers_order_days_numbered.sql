@@ -29,7 +29,10 @@ numbered as (
     select
         customer_id,
         row_number() over (partition by customer_id order by order_date) - 1 as day_number,
-        cast(day_order_total as {{ double_type() }}) as day_order_total,
+        -- exact (money_type), so that the mean order value is the same whatever the
+        -- order the rows arrive in: an average of doubles differs in its last
+        -- bits, and the Gamma-Gamma fit may then take another path (D84)
+        cast(day_order_total as {{ money_type() }}) as day_order_total,
         order_date
 
     from order_days
