@@ -99,7 +99,7 @@ if __name__ == "__main__":
 
 def engine_tables(orders: list[dict[str, object]]) -> dict[str, list[tuple[object, ...]]]:
     """The raw tables as tools.engines.load takes them: tuples in RAW_COLUMNS order."""
-    from tools.demo_data import RAW_COLUMNS
+    from tools.raw_contract import RAW_COLUMNS
 
     typed = [dict(order, items_quantity=int(str(order["items_quantity"]))) for order in orders]
     return {
