@@ -39,24 +39,11 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
+from tools import raw_contract
 from tools.demo_data import add_generation_arguments
 from tools.duckdb_io import column_definitions
 from tools.duckdb_io import quote_identifier as quote
-from tools.raw_contract import (
-    BAD_NUMBERS,
-    BAD_TIMESTAMPS,
-    BLANKS,
-    EMAIL_DOMAINS,
-    FIRST_NAMES,
-    INVALID_EMAILS,
-    KEY_COLUMNS,
-    LAST_NAMES,
-    MARKETING_FLAGS,
-    PLANTED_REJECT_REASONS,
-    RAW_COLUMNS,
-    REJECTED_SHARE,
-    impossible_dates,
-)
+from tools.raw_contract import KEY_COLUMNS, PLANTED_REJECT_REASONS, RAW_COLUMNS, REJECTED_SHARE
 
 BENCH_SCHEMA = "bench_raw"
 BENCH_AS_OF = date(2026, 6, 30)
@@ -90,9 +77,9 @@ def _pick(values: Sequence[str | None], uniform: str) -> str:
 # The corrupted value of each reject reason the bench plants (the demo's planted
 # reasons but the two that compare a return with its order's size), as
 # {column: SQL}; `u` is a uniform draw. The impossible dates are those of 2026.
-_BAD_TIMESTAMP = _pick((*BAD_TIMESTAMPS, *impossible_dates(2026)), "u")
-_BAD_NUMBER = _pick(BAD_NUMBERS, "u")
-_BLANK = _pick(BLANKS, "u")
+_BAD_TIMESTAMP = _pick((*raw_contract.BAD_TIMESTAMPS, *raw_contract.impossible_dates(2026)), "u")
+_BAD_NUMBER = _pick(raw_contract.BAD_NUMBERS, "u")
+_BLANK = _pick(raw_contract.BLANKS, "u")
 _CORRUPTION_SQL: dict[str, dict[str, dict[str, str]]] = {
     "customers": {
         "missing customer_id": {"customer_id": _BLANK},
@@ -550,9 +537,9 @@ from abandoned_valued
 def _entity_sql(sql: _Sql, plan: Plan) -> dict[str, str]:
     """Per table: SQL selecting its clean rows with _seq, _loaded_at and its key."""
     u = sql.u
-    first = _pick(FIRST_NAMES, u("i", 80))
-    last = _pick(LAST_NAMES, u("i", 81))
-    domain = _pick(EMAIL_DOMAINS, u("i", 82))
+    first = _pick(raw_contract.FIRST_NAMES, u("i", 80))
+    last = _pick(raw_contract.LAST_NAMES, u("i", 81))
+    domain = _pick(raw_contract.EMAIL_DOMAINS, u("i", 82))
     separator = _pick((".", "_", ""), u("i", 83))
     number = f"(1 + floor({u('i', 84)} * 999))::int::varchar"
     email = f"{first} || {separator} || {last} || {number} || '@' || {domain}"
@@ -563,7 +550,7 @@ def _entity_sql(sql: _Sql, plan: Plan) -> dict[str, str]:
     roll = u("i", 85)
     email_sql = (
         f"case when {roll} < 0.02 then null "
-        f"when {roll} < 0.04 then {_pick(INVALID_EMAILS, u('i', 86))} "
+        f"when {roll} < 0.04 then {_pick(raw_contract.INVALID_EMAILS, u('i', 86))} "
         f"when {roll} < 0.12 then {title} "
         f"when {roll} < 0.15 then upper({email}) else {email} end"
     )
@@ -582,7 +569,7 @@ select
     {sql.pad_key("customer_id", "i", 88, 0.02)} as customer_id,
     {email_sql} as email,
     case when is_signup_unknown then null else {signup_text} end as signed_up_at,
-    {_weighted(MARKETING_FLAGS, u("i", 89))} as accepts_marketing,
+    {_weighted(raw_contract.MARKETING_FLAGS, u("i", 89))} as accepts_marketing,
     signed_up_at + {sql.lag("i", 95)} as _loaded_at,
     null::timestamp as _ordered_at
 from (select *, {sql.draws("i", 90)} from _people where not is_order_only) as people""",

@@ -499,6 +499,7 @@ class _Archetype:
     carts: tuple[_Cart, ...] = ()
 
 
+# One archetype a line or two, laid out as a table (hence fmt: skip).
 _ARCHETYPES: tuple[_Archetype, ...] = (
     _Archetype("new sign-up, no order", (5, 10)),
     _Archetype("new sign-up with a fresh abandoned cart", (12, 9), carts=((1, 20, 2, 59.0),)),
@@ -508,83 +509,37 @@ _ARCHETYPES: tuple[_Archetype, ...] = (
     _Archetype("recent first order, developing", (20, 9), orders=((10, 12, 1, "14.90"),)),
     _Archetype("first order 60 days ago, one-off", (70, 9), orders=((60, 15, 1, "12.50"),)),
     _Archetype("big first basket, high potential", (45, 8), orders=((40, 19, 4, "899.00"),)),
-    _Archetype(
-        "second order soon, high potential",
-        (55, 10),
-        orders=((50, 11, 2, "45.00"), (15, 18, 1, "30.00")),
-    ),
-    _Archetype(
-        "loyal frequent returner",
-        (520, 9),
-        orders=(
-            (500, 10, 2, "120.00"),
-            (300, 13, 3, "180.00"),
-            (120, 20, 2, "95.00"),
-            (60, 21, 3, "140.00"),
-            (10, 9, 1, "60.00"),
-        ),
-        returns_on=(0, 1, 3),
-    ),
+    _Archetype("second order soon, high potential", (55, 10),
+               orders=((50, 11, 2, "45.00"), (15, 18, 1, "30.00"))),
+    _Archetype("loyal frequent returner", (520, 9),
+               orders=((500, 10, 2, "120.00"), (300, 13, 3, "180.00"), (120, 20, 2, "95.00"),
+                       (60, 21, 3, "140.00"), (10, 9, 1, "60.00")),
+               returns_on=(0, 1, 3)),
     _Archetype("one order long ago", (210, 10), orders=((200, 13, 1, "35.00"),)),
-    _Archetype(
-        "repeat buyer gone quiet after a long run",
-        (620, 12),
-        orders=(
-            (600, 12, 2, "70.00"),
-            (450, 19, 1, "40.00"),
-            (300, 20, 3, "110.00"),
-            (150, 18, 1, "38.00"),
-        ),
-    ),
-    _Archetype(
-        "two quick orders then gone",
-        (305, 10),
-        orders=((300, 11, 1, "28.00"), (280, 17, 2, "54.00")),
-    ),
-    _Archetype(
-        "lapsed repeat buyer, tenure exactly 90 days",
-        (255, 10),
-        orders=((250, 12, 1, "33.00"), (160, 14, 1, "29.00")),
-    ),
-    _Archetype(
-        "one return in three orders",
-        (210, 16),
-        orders=((200, 10, 2, "64.00"), (100, 11, 1, "32.00"), (40, 12, 1, "30.00")),
-        returns_on=(1,),
-    ),
-    _Archetype(
-        "three returns in ten orders (exactly 30 %)",
-        (370, 9),
-        orders=tuple((360 - 35 * i, 15, 1 + i % 3, f"{40 + 3 * i}.00") for i in range(10)),
-        returns_on=(1, 4, 7),
-    ),
-    _Archetype(
-        "buyer with a fresh abandoned cart",
-        (130, 9),
-        orders=((100, 14, 1, "42.00"), (30, 16, 2, "77.00")),
-        carts=((3, 14, 2, 80.0),),
-    ),
-    _Archetype(
-        "cart followed by an order: not abandoned",
-        (95, 9),
-        orders=((90, 12, 1, "39.00"), (2, 16, 1, "40.00")),
-        carts=((3, 10, 1, 40.0),),
-    ),
-    _Archetype(
-        "cart exactly 7 days old: outside the window",
-        (230, 9),
-        orders=((200, 12, 1, "31.00"),),
-        carts=((7, 10, 1, 25.0),),
-    ),
-    _Archetype(
-        "cart 6 days old: inside the window",
-        (330, 9),
-        orders=((320, 12, 2, "66.00"), (150, 13, 1, "19.00")),
-        carts=((6, 23, 3, 99.0),),
-    ),
+    _Archetype("repeat buyer gone quiet after a long run", (620, 12),
+               orders=((600, 12, 2, "70.00"), (450, 19, 1, "40.00"), (300, 20, 3, "110.00"),
+                       (150, 18, 1, "38.00"))),
+    _Archetype("two quick orders then gone", (305, 10),
+               orders=((300, 11, 1, "28.00"), (280, 17, 2, "54.00"))),
+    _Archetype("lapsed repeat buyer, tenure exactly 90 days", (255, 10),
+               orders=((250, 12, 1, "33.00"), (160, 14, 1, "29.00"))),
+    _Archetype("one return in three orders", (210, 16),
+               orders=((200, 10, 2, "64.00"), (100, 11, 1, "32.00"), (40, 12, 1, "30.00")),
+               returns_on=(1,)),
+    _Archetype("three returns in ten orders (exactly 30 %)", (370, 9),
+               orders=tuple((360 - 35 * i, 15, 1 + i % 3, f"{40 + 3 * i}.00") for i in range(10)),
+               returns_on=(1, 4, 7)),
+    _Archetype("buyer with a fresh abandoned cart", (130, 9),
+               orders=((100, 14, 1, "42.00"), (30, 16, 2, "77.00")), carts=((3, 14, 2, 80.0),)),
+    _Archetype("cart followed by an order: not abandoned", (95, 9),
+               orders=((90, 12, 1, "39.00"), (2, 16, 1, "40.00")), carts=((3, 10, 1, 40.0),)),
+    _Archetype("cart exactly 7 days old: outside the window", (230, 9),
+               orders=((200, 12, 1, "31.00"),), carts=((7, 10, 1, 25.0),)),
+    _Archetype("cart 6 days old: inside the window", (330, 9),
+               orders=((320, 12, 2, "66.00"), (150, 13, 1, "19.00")), carts=((6, 23, 3, 99.0),)),
     _Archetype("recorded sign-up after its order", (-10, 9), orders=((20, 12, 1, "22.00"),)),
     _Archetype("sign-up after as_of, nothing else", (-3, 9)),
-)
+)  # fmt: skip
 
 
 def _add_archetype(builder: _Builder, customer_id: str, archetype: _Archetype) -> None:
