@@ -5,7 +5,8 @@ The data follows the raw contract of SEGMENTS.md section 1 (four tables:
 way loaders are: text timestamps in mixed formats, keys and emails with stray
 spaces and case, duplicate deliveries of one key, exact redeliveries, and a
 small share (about 1.5 % of each table) of rows that staging must reject, with
-every reject reason of DECISIONLOG.md D3 that the raw column types allow.
+every reject reason of DECISIONLOG.md D3 that the raw column types allow. The
+columns, types, keys, reasons and bad values are those of tools/raw_contract.py.
 
 A fixed set of hand-written customers ("archetypes") guarantees that every
 value of every segment occurs at the demo ``as_of`` date with the default
