@@ -40,6 +40,7 @@ import duckdb
 
 from bench.floor import duckdb_settings
 from tools import bench_data
+from tools.raw_contract import RAW_TABLES
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -330,7 +331,7 @@ def raw_counts(database: Path) -> dict[str, int]:
             table: int(
                 connection.execute(f"select count(*) from {RAW_SCHEMA}.{table}").fetchone()[0]
             )
-            for table in bench_data.RAW_COLUMNS
+            for table in RAW_TABLES
         }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,78 +41,6 @@ def layer_schemas(target_schema: str = TARGET_SCHEMA) -> tuple[str, ...]:
 def relation_name(relation: str, target_schema: str = TARGET_SCHEMA) -> str:
     """`"schema"."relation"` of a model or seed, quoted for DuckDB and PostgreSQL."""
     return f'"{layer_schema(relation, target_schema)}"."{relation}"'
-
-
-# The raw column contract of SEGMENTS.md section 1, in order.
-RAW_TABLE_COLUMNS: dict[str, list[str]] = {
-    "customers": [
-        "customer_id",
-        "email",
-        "signed_up_at",
-        "accepts_marketing",
-        "_loaded_at",
-    ],
-    "orders": [
-        "order_id",
-        "customer_id",
-        "ordered_at",
-        "status",
-        "order_total",
-        "items_quantity",
-        "_loaded_at",
-    ],
-    "returns": [
-        "return_id",
-        "order_id",
-        "returned_at",
-        "returned_quantity",
-        "refund_amount",
-        "_loaded_at",
-    ],
-    "carts": [
-        "cart_id",
-        "customer_id",
-        "created_at",
-        "items_quantity",
-        "cart_value",
-        "converted_order_id",
-        "_loaded_at",
-    ],
-}
-
-
-def default_column_type(column: str) -> str:
-    """Raw columns arrive as text, except the loader's own timestamp."""
-    return "TIMESTAMP" if column == "_loaded_at" else "VARCHAR"
-
-
-def load_raw_tables(
-    database: Path,
-    schema: str,
-    tables: Mapping[str, Iterable[Mapping[str, Any]]],
-    column_types: Mapping[str, Mapping[str, str]] | None = None,
-) -> None:
-    """(Re)create the four raw tables in `schema`; a table not given is created empty.
-
-    Rows are dicts keyed by column name (a missing key is null). Column types
-    default to VARCHAR (and TIMESTAMP for `_loaded_at`); pass `column_types`
-    ({table: {column: duckdb_type}}) to load typed columns.
-    """
-    column_types = column_types or {}
-    with duckdb.connect(str(database)) as connection:
-        connection.execute(f'create schema if not exists "{schema}"')
-        for table, columns in RAW_TABLE_COLUMNS.items():
-            types = column_types.get(table, {})
-            definition = ", ".join(
-                f'"{column}" {types.get(column, default_column_type(column))}' for column in columns
-            )
-            connection.execute(f'create or replace table "{schema}"."{table}" ({definition})')
-            rows = [tuple(row.get(column) for column in columns) for row in tables.get(table, [])]
-            if rows:
-                placeholders = ", ".join("?" for _ in columns)
-                connection.executemany(
-                    f'insert into "{schema}"."{table}" values ({placeholders})', rows
-                )
 
 
 @dataclass

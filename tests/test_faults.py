@@ -25,7 +25,8 @@ from typing import Any
 
 import duckdb
 
-from tests.harness import PROFILES_DIR, PROJECT_DIR, TARGET_SCHEMA, load_raw_tables
+from tests.harness import PROFILES_DIR, PROJECT_DIR, TARGET_SCHEMA
+from tools.duckdb_io import load_raw_tables
 
 MARTS = ("rejected_rows", "source_reconciliation", "customer_segments")
 SELECTION = ["+customer_segments", "+rejected_rows", "+source_reconciliation"]

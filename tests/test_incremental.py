@@ -38,6 +38,7 @@ import pytest
 
 from tests.harness import DbtProject, describe_failures, relation_name
 from tools import bench_data
+from tools.raw_contract import RAW_COLUMN_NAMES
 
 RAW_SCHEMA = "bench_raw"
 AS_OF = date(2026, 6, 30)
@@ -69,13 +70,9 @@ STATE = (
 DAYS = 3
 
 
-def _raw_columns(table: str) -> list[str]:
-    return [name for name, _ in bench_data.RAW_COLUMNS[table]]
-
-
 def deliver(databases: Sequence[Path], table: str, rows: Sequence[Mapping[str, Any]]) -> None:
     """Append raw rows (dicts; missing columns are null) to a raw table of each database."""
-    columns = _raw_columns(table)
+    columns = RAW_COLUMN_NAMES[table]
     placeholders = ", ".join("?" for _ in columns)
     for database in databases:
         with duckdb.connect(str(database)) as connection:

@@ -15,9 +15,9 @@ from tests.harness import (
     DbtProject,
     describe_failures,
     layer_schema,
-    load_raw_tables,
 )
 from tools import demo_data
+from tools.duckdb_io import load_raw_tables
 
 DEMO_VARS = {"raw_schema": "demo_raw", "as_of_date": "2026-06-30"}
 

@@ -17,9 +17,10 @@ from typing import Any
 import duckdb
 import pytest
 
-from tests.harness import DbtProject, describe_failures, layer_schema, load_raw_tables
+from tests.harness import DbtProject, describe_failures, layer_schema
 from tests.oracle import predictions as oracle
 from tools import cdnow
+from tools.duckdb_io import load_raw_tables
 
 # The published values: Fader, Hardie & Lee (2005), "Counting your customers
 # the easy way", Marketing Science 24(2), and Fader, Hardie & Lee (2005), "RFM

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import DbtProject, layer_schemas, load_raw_tables
+from tests.harness import DbtProject, layer_schemas
+from tools.duckdb_io import load_raw_tables
 
 BAD_SETTINGS = [
     (

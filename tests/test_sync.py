@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.harness import DbtProject, describe_failures, load_raw_tables
+from tests.harness import DbtProject, describe_failures
+from tools.duckdb_io import load_raw_tables
 
 AS_OF = "2026-06-30"
 SYNC_COLUMNS = [

@@ -1,7 +1,7 @@
 """Generate raw e-commerce data at scale, inside DuckDB, for the benchmark.
 
 The rows follow the raw contract of SEGMENTS.md section 1 with the column
-types of ``tools.demo_data.RAW_COLUMNS`` and the same kinds of mess as the
+types of ``tools.raw_contract.RAW_COLUMNS`` and the same kinds of mess as the
 demo: text timestamps in mixed formats and offsets, keys and emails with stray
 spaces and case, order statuses in any case, duplicate deliveries (older bad
 versions fixed later, outdated versions, identical and exact redeliveries,
@@ -39,21 +39,17 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
-from tools.demo_data import (
-    _DOMAINS,
-    _FIRST_NAMES,
-    _INVALID_EMAILS,
-    _LAST_NAMES,
-    RAW_COLUMNS,
-)
+from tools import raw_contract
+from tools.demo_data import add_generation_arguments
+from tools.duckdb_io import column_definitions
+from tools.duckdb_io import quote_identifier as quote
+from tools.raw_contract import KEY_COLUMNS, PLANTED_REJECT_REASONS, RAW_COLUMNS, REJECTED_SHARE
 
 BENCH_SCHEMA = "bench_raw"
 BENCH_AS_OF = date(2026, 6, 30)
 HORIZON_DAYS = 7
 CHUNK_CUSTOMERS = 100_000
 
-# Share of each table's rows planted to be rejected (as in the demo).
-REJECTED_SHARE = {"customers": 0.015, "orders": 0.015, "returns": 0.02, "carts": 0.015}
 # Redeliveries of a key (as in the demo), in this order after the rejects.
 DUPLICATE_SHARES = (
     ("older_bad", 0.006),  # an older, bad version: the newer one fixes it
@@ -63,65 +59,88 @@ DUPLICATE_SHARES = (
     ("null_loaded_at", 0.0007),  # an older copy whose _loaded_at is missing
 )
 
-# Reject reasons (DECISIONLOG.md D3) the raw column types allow, in check order:
-# (reason, {column: SQL for the corrupted value}). `u` is a uniform draw.
-_BAD_TIMESTAMPS = "['N/A', 'not a date', 'TBD', '#VALUE!', '0000-00-00 00:00:00', "
-_BAD_TIMESTAMPS += "'2026-02-30 10:15:00', '2026-13-05', '2026-04-31T08:00:00Z']"
-_BAD_NUMBERS = "['N/A', 'twelve', '12.3.4', '1O.00', '#VALUE!']"
-_BLANK = "[null, '', '   '][1 + floor(u * 3)::int]"
+
+def _sql_list(values: Sequence[str | None]) -> str:
+    """SQL: a list literal of `values` (None is null)."""
+    return "[" + ", ".join(_sql_literal(value) for value in values) + "]"
+
+
+def _sql_literal(value: str | None) -> str:
+    return "null" if value is None else "'" + value.replace("'", "''") + "'"
+
+
+def _pick(values: Sequence[str | None], uniform: str) -> str:
+    """SQL: one of `values`, chosen by a uniform draw."""
+    return f"{_sql_list(values)}[1 + floor({uniform} * {len(values)})::int]"
+
+
+# The corrupted value of each reject reason the bench plants (the demo's planted
+# reasons but the two that compare a return with its order's size), as
+# {column: SQL}; `u` is a uniform draw. The impossible dates are those of 2026.
+_BAD_TIMESTAMP = _pick((*raw_contract.BAD_TIMESTAMPS, *raw_contract.impossible_dates(2026)), "u")
+_BAD_NUMBER = _pick(raw_contract.BAD_NUMBERS, "u")
+_BLANK = _pick(raw_contract.BLANKS, "u")
+_CORRUPTION_SQL: dict[str, dict[str, dict[str, str]]] = {
+    "customers": {
+        "missing customer_id": {"customer_id": _BLANK},
+        "unparseable signed_up_at": {"signed_up_at": _BAD_TIMESTAMP},
+    },
+    "orders": {
+        "missing order_id": {"order_id": _BLANK},
+        "missing customer_id": {"customer_id": _BLANK},
+        "missing ordered_at": {"ordered_at": _BLANK},
+        "unparseable ordered_at": {"ordered_at": _BAD_TIMESTAMP},
+        "missing order_total": {"order_total": _BLANK},
+        "unparseable order_total": {"order_total": _BAD_NUMBER},
+        "negative order_total": {
+            "order_total": "case when try_cast(trim(order_total) as decimal(18, 2)) = 0 "
+            "then '-10.00' else '-' || trim(order_total) end"
+        },
+        "missing items_quantity": {"items_quantity": "null"},
+        "items_quantity below 1": {"items_quantity": "case when u < 0.5 then 0 else -1 end"},
+    },
+    "returns": {
+        "missing return_id": {"return_id": _BLANK},
+        "missing returned_at": {"returned_at": "null"},
+        "negative refund_amount": {
+            "refund_amount": "case when refund_amount > 0 then -refund_amount else -5.00 end"
+        },
+        "missing returned_quantity": {"returned_quantity": "null"},
+        "returned_quantity below 1": {"returned_quantity": "case when u < 0.5 then 0 else -1 end"},
+        "order not in clean orders": {
+            "order_id": "[null, '', 'O-' || lpad(floor(u * 99999)::varchar, 5, '0'), "
+            "lower(order_id)][1 + floor(u * 4)::int]"
+        },
+        "returned before order": {
+            "returned_at": "_ordered_at - to_minutes(30 + floor(u * 5730)::bigint)"
+        },
+    },
+    "carts": {
+        "missing cart_id": {"cart_id": _BLANK},
+        "missing created_at": {"created_at": "null"},
+        "negative cart_value": {"cart_value": "-coalesce(nullif(cart_value, 0), 12.5)"},
+        "missing items_quantity": {"items_quantity": "null"},
+        "items_quantity below 0": {"items_quantity": "case when u < 0.5 then -1 else -2 end"},
+    },
+}
+
+
+def _in_check_order(table: str) -> list[tuple[str, dict[str, str]]]:
+    """The bench's corruptions of a table in the contract's check order."""
+    unknown = set(_CORRUPTION_SQL[table]) - set(PLANTED_REJECT_REASONS[table])
+    if unknown:
+        raise ValueError(f"not a planted reject reason of {table}: {sorted(unknown)}")
+    return [
+        (reason, _CORRUPTION_SQL[table][reason])
+        for reason in PLANTED_REJECT_REASONS[table]
+        if reason in _CORRUPTION_SQL[table]
+    ]
+
+
+# Reject reasons (DECISIONLOG.md D3) the bench plants, in check order:
+# (reason, {column: SQL for the corrupted value}).
 CORRUPTIONS: dict[str, list[tuple[str, dict[str, str]]]] = {
-    "customers": [
-        ("missing customer_id", {"customer_id": _BLANK}),
-        ("unparseable signed_up_at", {"signed_up_at": f"{_BAD_TIMESTAMPS}[1 + floor(u * 8)::int]"}),
-    ],
-    "orders": [
-        ("missing order_id", {"order_id": _BLANK}),
-        ("missing customer_id", {"customer_id": _BLANK}),
-        ("missing ordered_at", {"ordered_at": _BLANK}),
-        ("unparseable ordered_at", {"ordered_at": f"{_BAD_TIMESTAMPS}[1 + floor(u * 8)::int]"}),
-        ("missing order_total", {"order_total": _BLANK}),
-        ("unparseable order_total", {"order_total": f"{_BAD_NUMBERS}[1 + floor(u * 5)::int]"}),
-        (
-            "negative order_total",
-            {
-                "order_total": "case when try_cast(trim(order_total) as decimal(18, 2)) = 0 "
-                "then '-10.00' else '-' || trim(order_total) end"
-            },
-        ),
-        ("missing items_quantity", {"items_quantity": "null"}),
-        ("items_quantity below 1", {"items_quantity": "case when u < 0.5 then 0 else -1 end"}),
-    ],
-    "returns": [
-        ("missing return_id", {"return_id": _BLANK}),
-        ("missing returned_at", {"returned_at": "null"}),
-        (
-            "negative refund_amount",
-            {"refund_amount": "case when refund_amount > 0 then -refund_amount else -5.00 end"},
-        ),
-        ("missing returned_quantity", {"returned_quantity": "null"}),
-        (
-            "returned_quantity below 1",
-            {"returned_quantity": "case when u < 0.5 then 0 else -1 end"},
-        ),
-        (
-            "order not in clean orders",
-            {
-                "order_id": "[null, '', 'O-' || lpad(floor(u * 99999)::varchar, 5, '0'), "
-                "lower(order_id)][1 + floor(u * 4)::int]"
-            },
-        ),
-        (
-            "returned before order",
-            {"returned_at": "_ordered_at - to_minutes(30 + floor(u * 5730)::bigint)"},
-        ),
-    ],
-    "carts": [
-        ("missing cart_id", {"cart_id": _BLANK}),
-        ("missing created_at", {"created_at": "null"}),
-        ("negative cart_value", {"cart_value": "-coalesce(nullif(cart_value, 0), 12.5)"}),
-        ("missing items_quantity", {"items_quantity": "null"}),
-        ("items_quantity below 0", {"items_quantity": "case when u < 0.5 then -1 else -2 end"}),
-    ],
+    table: _in_check_order(table) for table in _CORRUPTION_SQL
 }
 
 # A valid, older value: what an outdated delivery of a row looked like.
@@ -140,22 +159,6 @@ OUTDATED: dict[str, dict[str, str]] = {
     },
 }
 
-KEY_COLUMNS = {
-    "customers": "customer_id",
-    "orders": "order_id",
-    "returns": "return_id",
-    "carts": "cart_id",
-}
-
-
-def _sql_list(values: Sequence[str]) -> str:
-    return "[" + ", ".join("'" + value.replace("'", "''") + "'" for value in values) + "]"
-
-
-def _pick(values: Sequence[str], uniform: str) -> str:
-    """SQL: one of `values`, chosen by a uniform draw."""
-    return f"{_sql_list(values)}[1 + floor({uniform} * {len(values)})::int]"
-
 
 def _weighted(options: Sequence[tuple[str | None, float]], uniform: str) -> str:
     """SQL: a value by cumulative weights (None is null)."""
@@ -163,17 +166,10 @@ def _weighted(options: Sequence[tuple[str | None, float]], uniform: str) -> str:
     branches, running = [], 0.0
     for value, weight in options[:-1]:
         running += weight / total
-        literal = "null" if value is None else "'" + value.replace("'", "''") + "'"
-        branches.append(f"when {uniform} < {running:.6f} then {literal}")
-    last = options[-1][0]
-    otherwise = "null" if last is None else "'" + last + "'"
-    return "case " + " ".join(branches) + f" else {otherwise} end"
+        branches.append(f"when {uniform} < {running:.6f} then {_sql_literal(value)}")
+    return "case " + " ".join(branches) + f" else {_sql_literal(options[-1][0])} end"
 
 
-_MARKETING = (
-    ("true", 30), ("false", 25), ("Yes", 8), ("no", 8), ("1", 6), ("0", 6), ("TRUE", 3),
-    ("False", 3), (" yes ", 1), ("y", 1), ("N", 1), (None, 7), ("unknown", 1),
-)  # fmt: skip
 _STATUSES = (
     ("completed", 42.3), ("Completed", 7.52), (" Completed ", 2.82), ("COMPLETED", 2.82),
     ("shipped", 9.4), ("SHIPPED", 3.76), ("delivered", 11.28), (None, 7.52),
@@ -541,9 +537,9 @@ from abandoned_valued
 def _entity_sql(sql: _Sql, plan: Plan) -> dict[str, str]:
     """Per table: SQL selecting its clean rows with _seq, _loaded_at and its key."""
     u = sql.u
-    first = _pick(_FIRST_NAMES, u("i", 80))
-    last = _pick(_LAST_NAMES, u("i", 81))
-    domain = _pick(_DOMAINS, u("i", 82))
+    first = _pick(raw_contract.FIRST_NAMES, u("i", 80))
+    last = _pick(raw_contract.LAST_NAMES, u("i", 81))
+    domain = _pick(raw_contract.EMAIL_DOMAINS, u("i", 82))
     separator = _pick((".", "_", ""), u("i", 83))
     number = f"(1 + floor({u('i', 84)} * 999))::int::varchar"
     email = f"{first} || {separator} || {last} || {number} || '@' || {domain}"
@@ -554,7 +550,7 @@ def _entity_sql(sql: _Sql, plan: Plan) -> dict[str, str]:
     roll = u("i", 85)
     email_sql = (
         f"case when {roll} < 0.02 then null "
-        f"when {roll} < 0.04 then {_pick(_INVALID_EMAILS, u('i', 86))} "
+        f"when {roll} < 0.04 then {_pick(raw_contract.INVALID_EMAILS, u('i', 86))} "
         f"when {roll} < 0.12 then {title} "
         f"when {roll} < 0.15 then upper({email}) else {email} end"
     )
@@ -573,7 +569,7 @@ select
     {sql.pad_key("customer_id", "i", 88, 0.02)} as customer_id,
     {email_sql} as email,
     case when is_signup_unknown then null else {signup_text} end as signed_up_at,
-    {_weighted(_MARKETING, u("i", 89))} as accepts_marketing,
+    {_weighted(raw_contract.MARKETING_FLAGS, u("i", 89))} as accepts_marketing,
     signed_up_at + {sql.lag("i", 95)} as _loaded_at,
     null::timestamp as _ordered_at
 from (select *, {sql.draws("i", 90)} from _people where not is_order_only) as people""",
@@ -738,10 +734,6 @@ select {", ".join(columns)}, _batch_at from deliveries
 """
 
 
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
 def pending_schema(schema: str) -> str:
     return f"{schema}_pending"
 
@@ -749,15 +741,15 @@ def pending_schema(schema: str) -> str:
 def _create_tables(connection: duckdb.DuckDBPyConnection, schema: str) -> None:
     pending = pending_schema(schema)
     for name in (schema, pending):
-        connection.execute(f"create schema if not exists {_quote(name)}")
+        connection.execute(f"create schema if not exists {quote(name)}")
     for table, typed in RAW_COLUMNS.items():
-        definition = ", ".join(f"{_quote(name)} {dtype}" for name, dtype in typed)
-        connection.execute(f"create or replace table {_quote(schema)}.{table} ({definition})")
+        definition = column_definitions(typed)
+        connection.execute(f"create or replace table {quote(schema)}.{table} ({definition})")
         connection.execute(
-            f"create or replace table {_quote(pending)}.{table} ({definition}, _batch_at timestamp)"
+            f"create or replace table {quote(pending)}.{table} ({definition}, _batch_at timestamp)"
         )
     connection.execute(
-        f"create or replace table {_quote(pending)}._state "
+        f"create or replace table {quote(pending)}._state "
         "(as_of date, delivered_until timestamp, horizon_end timestamp)"
     )
 
@@ -810,17 +802,17 @@ def generate(
             for statement in _universe_sql(sql, low, high):
                 connection.execute(statement)
             for table in RAW_COLUMNS:
-                columns = ", ".join(_quote(name) for name, _ in RAW_COLUMNS[table])
+                columns = ", ".join(quote(name) for name, _ in RAW_COLUMNS[table])
                 connection.execute(
                     f"create or replace temp table _deliveries as "
                     f"{_messy_sql(sql, table, entities[table])}"
                 )
                 connection.execute(
-                    f"insert into {_quote(schema)}.{table} select {columns} from _deliveries "
+                    f"insert into {quote(schema)}.{table} select {columns} from _deliveries "
                     f"where _batch_at < {sql.cutoff}"
                 )
                 connection.execute(
-                    f"insert into {_quote(pending)}.{table} select * from _deliveries "
+                    f"insert into {quote(pending)}.{table} select * from _deliveries "
                     f"where _batch_at >= {sql.cutoff}"
                 )
             connection.execute("commit")
@@ -830,7 +822,7 @@ def generate(
             connection.execute(f"drop table if exists {table}")
         connection.execute("drop table if exists _deliveries")
         connection.execute(
-            f"insert into {_quote(pending)}._state values "
+            f"insert into {quote(pending)}._state values "
             f"(date '{as_of}', {sql.cutoff}, {sql.horizon_end})"
         )
         connection.execute("checkpoint")
@@ -842,7 +834,7 @@ def generate(
 def _counts(connection: duckdb.DuckDBPyConnection, schema: str) -> dict[str, int]:
     counts = {}
     for table in RAW_COLUMNS:
-        row = connection.execute(f"select count(*) from {_quote(schema)}.{table}").fetchone()
+        row = connection.execute(f"select count(*) from {quote(schema)}.{table}").fetchone()
         counts[table] = int(row[0]) if row else 0
     return counts
 
@@ -855,7 +847,7 @@ def append_day(database: str | Path, schema: str = BENCH_SCHEMA) -> tuple[date, 
     pending = pending_schema(schema)
     with duckdb.connect(str(database)) as connection:
         state = connection.execute(
-            f"select as_of, delivered_until, horizon_end from {_quote(pending)}._state"
+            f"select as_of, delivered_until, horizon_end from {quote(pending)}._state"
         ).fetchone()
         if state is None:
             raise ValueError(f"{database} has no pending days: run the generator first")
@@ -869,21 +861,21 @@ def append_day(database: str | Path, schema: str = BENCH_SCHEMA) -> tuple[date, 
         added = {}
         connection.execute("begin")
         for table in RAW_COLUMNS:
-            columns = ", ".join(_quote(name) for name, _ in RAW_COLUMNS[table])
+            columns = ", ".join(quote(name) for name, _ in RAW_COLUMNS[table])
             window = (
                 f"_batch_at >= timestamp '{delivered_until}' and _batch_at < timestamp '{until}'"
             )
             row = connection.execute(
-                f"select count(*) from {_quote(pending)}.{table} where {window}"
+                f"select count(*) from {quote(pending)}.{table} where {window}"
             ).fetchone()
             added[table] = int(row[0]) if row else 0
             connection.execute(
-                f"insert into {_quote(schema)}.{table} select {columns} "
-                f"from {_quote(pending)}.{table} where {window} order by _batch_at"
+                f"insert into {quote(schema)}.{table} select {columns} "
+                f"from {quote(pending)}.{table} where {window} order by _batch_at"
             )
         new_as_of = as_of + timedelta(days=1)
         connection.execute(
-            f"update {_quote(pending)}._state set as_of = date '{new_as_of}', "
+            f"update {quote(pending)}._state set as_of = date '{new_as_of}', "
             f"delivered_until = timestamp '{until}'"
         )
         connection.execute("commit")
@@ -898,7 +890,7 @@ def export_parquet(database: str | Path, schema: str, directory: str | Path) -> 
             target = directory / table
             target.mkdir(parents=True, exist_ok=True)
             connection.execute(
-                f"copy {_quote(schema)}.{table} to '{target / 'part-0.parquet'}' "
+                f"copy {quote(schema)}.{table} to '{target / 'part-0.parquet'}' "
                 "(format parquet, compression zstd)"
             )
 
@@ -913,14 +905,13 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     output.add_argument(
         "--parquet", help="directory to write <table>/part-0.parquet into (no pending days)"
     )
-    parser.add_argument("--schema", default=BENCH_SCHEMA, help=f"default: {BENCH_SCHEMA}")
-    parser.add_argument("--customers", type=int, default=1_000_000, help="default: 1000000")
-    parser.add_argument("--seed", type=int, default=7, help="default: 7")
-    parser.add_argument(
-        "--as-of",
-        type=date.fromisoformat,
-        default=BENCH_AS_OF,
-        help=f"last day loaded into the raw tables (default: {BENCH_AS_OF})",
+    add_generation_arguments(
+        parser,
+        schema=BENCH_SCHEMA,
+        customers=1_000_000,
+        seed=7,
+        as_of=BENCH_AS_OF,
+        as_of_help="last day loaded into the raw tables",
     )
     parser.add_argument(
         "--horizon-days",

@@ -73,7 +73,7 @@ def raw_orders(text: str) -> list[dict[str, object]]:
 
 def load(database: Path, schema: str, cache_dir: Path = DEFAULT_CACHE) -> int:
     """(Re)create the four raw tables in `schema` with the CDNOW orders; returns the order count."""
-    from tests.harness import load_raw_tables
+    from tools.duckdb_io import load_raw_tables
 
     orders = raw_orders(sample_text(cache_dir))
     load_raw_tables(database, schema, {"orders": orders})
@@ -99,7 +99,7 @@ if __name__ == "__main__":
 
 def engine_tables(orders: list[dict[str, object]]) -> dict[str, list[tuple[object, ...]]]:
     """The raw tables as tools.engines.load takes them: tuples in RAW_COLUMNS order."""
-    from tools.demo_data import RAW_COLUMNS
+    from tools.raw_contract import RAW_COLUMNS
 
     typed = [dict(order, items_quantity=int(str(order["items_quantity"]))) for order in orders]
     return {

@@ -5,7 +5,8 @@ The data follows the raw contract of SEGMENTS.md section 1 (four tables:
 way loaders are: text timestamps in mixed formats, keys and emails with stray
 spaces and case, duplicate deliveries of one key, exact redeliveries, and a
 small share (about 1.5 % of each table) of rows that staging must reject, with
-every reject reason of DECISIONLOG.md D3 that the raw column types allow.
+every reject reason of DECISIONLOG.md D3 that the raw column types allow. The
+columns, types, keys, reasons and bad values are those of tools/raw_contract.py.
 
 A fixed set of hand-written customers ("archetypes") guarantees that every
 value of every segment occurs at the demo ``as_of`` date with the default
@@ -22,120 +23,38 @@ import random
 import sys
 import time as timer
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, TypeVar
 
-import duckdb
+from tools.duckdb_io import load_duckdb
+from tools.raw_contract import (
+    BAD_NUMBERS,
+    BAD_TIMESTAMPS,
+    BLANKS,
+    EMAIL_DOMAINS,
+    FIRST_NAMES,
+    INVALID_EMAILS,
+    KEY_COLUMNS,
+    LAST_NAMES,
+    MARKETING_FLAGS,
+    PLANTED_REJECT_REASONS,
+    RAW_COLUMNS,
+    REJECTED_SHARE,
+    Row,
+    impossible_dates,
+)
 
 DEMO_AS_OF = date(2026, 6, 30)
 DEMO_SCHEMA = "demo_raw"
 
-Row = tuple[Any, ...]
 T = TypeVar("T")
 
-RAW_COLUMNS: dict[str, list[tuple[str, str]]] = {
-    "customers": [
-        ("customer_id", "VARCHAR"),
-        ("email", "VARCHAR"),
-        ("signed_up_at", "VARCHAR"),
-        ("accepts_marketing", "VARCHAR"),
-        ("_loaded_at", "TIMESTAMP"),
-    ],
-    "orders": [
-        ("order_id", "VARCHAR"),
-        ("customer_id", "VARCHAR"),
-        ("ordered_at", "VARCHAR"),
-        ("status", "VARCHAR"),
-        ("order_total", "VARCHAR"),
-        ("items_quantity", "INTEGER"),
-        ("_loaded_at", "TIMESTAMP"),
-    ],
-    "returns": [
-        ("return_id", "VARCHAR"),
-        ("order_id", "VARCHAR"),
-        ("returned_at", "TIMESTAMP"),
-        ("returned_quantity", "INTEGER"),
-        ("refund_amount", "DECIMAL(12,2)"),
-        ("_loaded_at", "TIMESTAMP"),
-    ],
-    "carts": [
-        ("cart_id", "VARCHAR"),
-        ("customer_id", "VARCHAR"),
-        ("created_at", "TIMESTAMPTZ"),
-        ("items_quantity", "INTEGER"),
-        ("cart_value", "DOUBLE"),
-        ("converted_order_id", "VARCHAR"),
-        ("_loaded_at", "TIMESTAMP"),
-    ],
-}
-
-KEY_COLUMNS: dict[str, str] = {
-    "customers": "customer_id",
-    "orders": "order_id",
-    "returns": "return_id",
-    "carts": "cart_id",
-}
-
-# Reject reasons (DECISIONLOG.md D3) that can occur with the column types of
-# RAW_COLUMNS, in check order. Typed columns cannot be "unparseable".
-PLANTED_REJECT_REASONS: dict[str, list[str]] = {
-    "customers": ["missing customer_id", "unparseable signed_up_at"],
-    "orders": [
-        "missing order_id",
-        "missing customer_id",
-        "missing ordered_at",
-        "unparseable ordered_at",
-        "missing order_total",
-        "unparseable order_total",
-        "negative order_total",
-        "missing items_quantity",
-        "items_quantity below 1",
-    ],
-    "returns": [
-        "missing return_id",
-        "missing returned_at",
-        "negative refund_amount",
-        "missing returned_quantity",
-        "returned_quantity below 1",
-        "order not in clean orders",
-        "returned before order",
-        "refund_amount above order_total",
-        "returned_quantity above items_quantity",
-    ],
-    "carts": [
-        "missing cart_id",
-        "missing created_at",
-        "negative cart_value",
-        "missing items_quantity",
-        "items_quantity below 0",
-    ],
-}
-
-# Share of each table's rows planted to be rejected (well under the default
-# max_rejected_pct of 5). Returns is the smallest table, so it gets a little
-# more to show each of its reasons more than once.
-REJECTED_SHARE: dict[str, float] = {
-    "customers": 0.015,
-    "orders": 0.015,
-    "returns": 0.02,
-    "carts": 0.015,
-}
 # Every reason is planted at least once while that stays under this share.
 _MAX_SHARE_FOR_EVERY_REASON = 0.03
 
-_BLANKS: tuple[str | None, ...] = (None, "", "   ")
-_BAD_TIMESTAMPS = (
-    "N/A",
-    "not a date",
-    "TBD",
-    "#VALUE!",
-    "0000-00-00 00:00:00",
-)
-_BAD_NUMBERS = ("N/A", "twelve", "12.3.4", "1O.00", "#VALUE!")
 _OFFSETS = (
     timedelta(hours=2),
     timedelta(hours=1),
@@ -143,43 +62,6 @@ _OFFSETS = (
     timedelta(hours=5, minutes=30),
     timedelta(hours=-3),
     timedelta(hours=9),
-)
-_FIRST_NAMES = (
-    "ana", "lucia", "maria", "sofia", "elena", "carmen", "laura", "paula",
-    "javier", "pablo", "diego", "jorge", "luis", "marta", "noah", "emma",
-    "liam", "olivia", "mia", "lucas", "chloe", "hugo", "ines", "mateo",
-)  # fmt: skip
-_LAST_NAMES = (
-    "garcia", "martinez", "lopez", "sanchez", "perez", "gomez", "diaz",
-    "moreno", "munoz", "alvarez", "romero", "smith", "jones", "brown",
-    "dubois", "rossi", "muller", "silva", "costa", "novak",
-)  # fmt: skip
-_DOMAINS = (
-    "gmail.com", "yahoo.es", "hotmail.com", "outlook.com", "icloud.com",
-    "proton.me", "example.org",
-)  # fmt: skip
-_INVALID_EMAILS = (
-    "no-email",
-    "maria.garcia@",
-    "@gmail.com",
-    "jorge lopez@gmail.com",
-    "ana@localhost",
-    "n/a",
-)
-_MARKETING_FLAGS: tuple[tuple[str | None, float], ...] = (
-    ("true", 30),
-    ("false", 25),
-    ("Yes", 8),
-    ("no", 8),
-    ("1", 6),
-    ("0", 6),
-    ("TRUE", 3),
-    ("False", 3),
-    (" yes ", 1),
-    ("y", 1),
-    ("N", 1),
-    (None, 7),
-    ("unknown", 1),
 )
 _COMPLETED_STATUSES: tuple[tuple[str | None, float], ...] = (
     ("completed", 45),
@@ -284,7 +166,7 @@ class _Builder:
                     "customer_id": _maybe_pad(rng, customer_id, 0.02),
                     "email": _email(rng),
                     "signed_up_at": text,
-                    "accepts_marketing": _weighted(rng, _MARKETING_FLAGS),
+                    "accepts_marketing": _weighted(rng, MARKETING_FLAGS),
                     "_loaded_at": self.loaded_at(event_at),
                 },
                 protected=protected,
@@ -415,10 +297,10 @@ def _email(rng: random.Random) -> str | None:
     if roll < 0.02:
         return None
     if roll < 0.04:
-        return rng.choice(_INVALID_EMAILS)
-    first, last = rng.choice(_FIRST_NAMES), rng.choice(_LAST_NAMES)
+        return rng.choice(INVALID_EMAILS)
+    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     separator = rng.choice((".", "_", ""))
-    email = f"{first}{separator}{last}{rng.randint(1, 999)}@{rng.choice(_DOMAINS)}"
+    email = f"{first}{separator}{last}{rng.randint(1, 999)}@{rng.choice(EMAIL_DOMAINS)}"
     if roll < 0.12:
         email = email.title()
     elif roll < 0.15:
@@ -618,6 +500,7 @@ class _Archetype:
     carts: tuple[_Cart, ...] = ()
 
 
+# One archetype a line or two, laid out as a table (hence fmt: skip).
 _ARCHETYPES: tuple[_Archetype, ...] = (
     _Archetype("new sign-up, no order", (5, 10)),
     _Archetype("new sign-up with a fresh abandoned cart", (12, 9), carts=((1, 20, 2, 59.0),)),
@@ -627,83 +510,37 @@ _ARCHETYPES: tuple[_Archetype, ...] = (
     _Archetype("recent first order, developing", (20, 9), orders=((10, 12, 1, "14.90"),)),
     _Archetype("first order 60 days ago, one-off", (70, 9), orders=((60, 15, 1, "12.50"),)),
     _Archetype("big first basket, high potential", (45, 8), orders=((40, 19, 4, "899.00"),)),
-    _Archetype(
-        "second order soon, high potential",
-        (55, 10),
-        orders=((50, 11, 2, "45.00"), (15, 18, 1, "30.00")),
-    ),
-    _Archetype(
-        "loyal frequent returner",
-        (520, 9),
-        orders=(
-            (500, 10, 2, "120.00"),
-            (300, 13, 3, "180.00"),
-            (120, 20, 2, "95.00"),
-            (60, 21, 3, "140.00"),
-            (10, 9, 1, "60.00"),
-        ),
-        returns_on=(0, 1, 3),
-    ),
+    _Archetype("second order soon, high potential", (55, 10),
+               orders=((50, 11, 2, "45.00"), (15, 18, 1, "30.00"))),
+    _Archetype("loyal frequent returner", (520, 9),
+               orders=((500, 10, 2, "120.00"), (300, 13, 3, "180.00"), (120, 20, 2, "95.00"),
+                       (60, 21, 3, "140.00"), (10, 9, 1, "60.00")),
+               returns_on=(0, 1, 3)),
     _Archetype("one order long ago", (210, 10), orders=((200, 13, 1, "35.00"),)),
-    _Archetype(
-        "repeat buyer gone quiet after a long run",
-        (620, 12),
-        orders=(
-            (600, 12, 2, "70.00"),
-            (450, 19, 1, "40.00"),
-            (300, 20, 3, "110.00"),
-            (150, 18, 1, "38.00"),
-        ),
-    ),
-    _Archetype(
-        "two quick orders then gone",
-        (305, 10),
-        orders=((300, 11, 1, "28.00"), (280, 17, 2, "54.00")),
-    ),
-    _Archetype(
-        "lapsed repeat buyer, tenure exactly 90 days",
-        (255, 10),
-        orders=((250, 12, 1, "33.00"), (160, 14, 1, "29.00")),
-    ),
-    _Archetype(
-        "one return in three orders",
-        (210, 16),
-        orders=((200, 10, 2, "64.00"), (100, 11, 1, "32.00"), (40, 12, 1, "30.00")),
-        returns_on=(1,),
-    ),
-    _Archetype(
-        "three returns in ten orders (exactly 30 %)",
-        (370, 9),
-        orders=tuple((360 - 35 * i, 15, 1 + i % 3, f"{40 + 3 * i}.00") for i in range(10)),
-        returns_on=(1, 4, 7),
-    ),
-    _Archetype(
-        "buyer with a fresh abandoned cart",
-        (130, 9),
-        orders=((100, 14, 1, "42.00"), (30, 16, 2, "77.00")),
-        carts=((3, 14, 2, 80.0),),
-    ),
-    _Archetype(
-        "cart followed by an order: not abandoned",
-        (95, 9),
-        orders=((90, 12, 1, "39.00"), (2, 16, 1, "40.00")),
-        carts=((3, 10, 1, 40.0),),
-    ),
-    _Archetype(
-        "cart exactly 7 days old: outside the window",
-        (230, 9),
-        orders=((200, 12, 1, "31.00"),),
-        carts=((7, 10, 1, 25.0),),
-    ),
-    _Archetype(
-        "cart 6 days old: inside the window",
-        (330, 9),
-        orders=((320, 12, 2, "66.00"), (150, 13, 1, "19.00")),
-        carts=((6, 23, 3, 99.0),),
-    ),
+    _Archetype("repeat buyer gone quiet after a long run", (620, 12),
+               orders=((600, 12, 2, "70.00"), (450, 19, 1, "40.00"), (300, 20, 3, "110.00"),
+                       (150, 18, 1, "38.00"))),
+    _Archetype("two quick orders then gone", (305, 10),
+               orders=((300, 11, 1, "28.00"), (280, 17, 2, "54.00"))),
+    _Archetype("lapsed repeat buyer, tenure exactly 90 days", (255, 10),
+               orders=((250, 12, 1, "33.00"), (160, 14, 1, "29.00"))),
+    _Archetype("one return in three orders", (210, 16),
+               orders=((200, 10, 2, "64.00"), (100, 11, 1, "32.00"), (40, 12, 1, "30.00")),
+               returns_on=(1,)),
+    _Archetype("three returns in ten orders (exactly 30 %)", (370, 9),
+               orders=tuple((360 - 35 * i, 15, 1 + i % 3, f"{40 + 3 * i}.00") for i in range(10)),
+               returns_on=(1, 4, 7)),
+    _Archetype("buyer with a fresh abandoned cart", (130, 9),
+               orders=((100, 14, 1, "42.00"), (30, 16, 2, "77.00")), carts=((3, 14, 2, 80.0),)),
+    _Archetype("cart followed by an order: not abandoned", (95, 9),
+               orders=((90, 12, 1, "39.00"), (2, 16, 1, "40.00")), carts=((3, 10, 1, 40.0),)),
+    _Archetype("cart exactly 7 days old: outside the window", (230, 9),
+               orders=((200, 12, 1, "31.00"),), carts=((7, 10, 1, 25.0),)),
+    _Archetype("cart 6 days old: inside the window", (330, 9),
+               orders=((320, 12, 2, "66.00"), (150, 13, 1, "19.00")), carts=((6, 23, 3, 99.0),)),
     _Archetype("recorded sign-up after its order", (-10, 9), orders=((20, 12, 1, "22.00"),)),
     _Archetype("sign-up after as_of, nothing else", (-3, 9)),
-)
+)  # fmt: skip
 
 
 def _add_archetype(builder: _Builder, customer_id: str, archetype: _Archetype) -> None:
@@ -732,19 +569,19 @@ def _corrupt(builder: _Builder, table: str, reason: str, values: dict[str, Any])
     rng = builder.rng
     key_column = KEY_COLUMNS[table]
     if reason == f"missing {key_column}":
-        values[key_column] = rng.choice(_BLANKS)
+        values[key_column] = rng.choice(BLANKS)
     elif reason == "missing customer_id":
-        values["customer_id"] = rng.choice(_BLANKS)
+        values["customer_id"] = rng.choice(BLANKS)
     elif reason.startswith("missing "):
         column = reason.removeprefix("missing ")
         is_text = dict(RAW_COLUMNS[table])[column] == "VARCHAR"
-        values[column] = rng.choice(_BLANKS) if is_text else None
+        values[column] = rng.choice(BLANKS) if is_text else None
     elif reason.startswith("unparseable ") and reason.endswith("_at"):
         values[reason.removeprefix("unparseable ")] = rng.choice(
-            (*_BAD_TIMESTAMPS, _impossible_date(rng, builder.as_of))
+            (*BAD_TIMESTAMPS, _impossible_date(rng, builder.as_of))
         )
     elif reason == "unparseable order_total":
-        values["order_total"] = rng.choice(_BAD_NUMBERS)
+        values["order_total"] = rng.choice(BAD_NUMBERS)
     elif reason == "negative order_total":
         total = Decimal(str(values["order_total"]).strip())
         values["order_total"] = f"-{total or Decimal('10.00'):.2f}"
@@ -783,8 +620,7 @@ def _corrupt(builder: _Builder, table: str, reason: str, values: dict[str, Any])
 
 
 def _impossible_date(rng: random.Random, as_of: date) -> str:
-    year = as_of.year - rng.randint(0, 1)
-    return rng.choice((f"{year}-02-30 10:15:00", f"{year}-13-05", f"{year}-04-31T08:00:00Z"))
+    return rng.choice(impossible_dates(as_of.year - rng.randint(0, 1)))
 
 
 def _pool(builder: _Builder, table: str) -> list[_Row]:
@@ -1003,39 +839,6 @@ def generate(
     return generate_demo(n_customers, seed, as_of).tables
 
 
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def load_duckdb(
-    database: str | Path,
-    schema: str,
-    tables: Mapping[str, Sequence[Row]],
-    columns: Mapping[str, Sequence[tuple[str, str]]] = RAW_COLUMNS,
-    on_table: Callable[[str, int], None] | None = None,
-) -> None:
-    """(Re)create ``schema`` tables with typed columns and bulk-insert the rows.
-
-    Rows go in column-wise, one statement per table (``unnest`` of typed list
-    parameters), which takes well under a second for the default demo.
-    """
-    if str(database) != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(database)) as connection:
-        connection.execute(f"create schema if not exists {_quote(schema)}")
-        for table, rows in tables.items():
-            typed = columns[table]
-            relation = f"{_quote(schema)}.{_quote(table)}"
-            column_sql = ", ".join(f"{_quote(name)} {dtype}" for name, dtype in typed)
-            connection.execute(f"create or replace table {relation} ({column_sql})")
-            if rows:
-                lists = [list(values) for values in zip(*rows, strict=True)]
-                select_sql = ", ".join(f"unnest(?::{dtype}[])" for _, dtype in typed)
-                connection.execute(f"insert into {relation} select {select_sql}", lists)
-            if on_table is not None:
-                on_table(table, len(rows))
-
-
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m tools.demo_data",
@@ -1047,16 +850,24 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def add_generation_arguments(parser: argparse.ArgumentParser) -> None:
-    """--schema, --customers, --seed and --as-of: what every loader of the demo data takes."""
-    parser.add_argument("--schema", default=DEMO_SCHEMA, help=f"default: {DEMO_SCHEMA}")
-    parser.add_argument("--customers", type=int, default=3000, help="default: 3000")
-    parser.add_argument("--seed", type=int, default=42, help="default: 42")
+def add_generation_arguments(
+    parser: argparse.ArgumentParser,
+    *,
+    schema: str = DEMO_SCHEMA,
+    customers: int = 3000,
+    seed: int = 42,
+    as_of: date = DEMO_AS_OF,
+    as_of_help: str = "date the data is built around, YYYY-MM-DD",
+) -> None:
+    """--schema, --customers, --seed and --as-of: what every generator and loader takes."""
+    parser.add_argument("--schema", default=schema, help=f"default: {schema}")
+    parser.add_argument("--customers", type=int, default=customers, help=f"default: {customers}")
+    parser.add_argument("--seed", type=int, default=seed, help=f"default: {seed}")
     parser.add_argument(
         "--as-of",
         type=date.fromisoformat,
-        default=DEMO_AS_OF,
-        help=f"date the data is built around, YYYY-MM-DD (default: {DEMO_AS_OF})",
+        default=as_of,
+        help=f"{as_of_help} (default: {as_of})",
     )
 
 

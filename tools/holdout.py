@@ -30,6 +30,8 @@ from pathlib import Path
 
 import duckdb
 
+from tools.raw_contract import RAW_TABLES
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 EXCLUDED = ("cancelled", "canceled", "failed", "voided", "declined", "fraud", "test")
 TOP_GROUP = 7  # x >= 7 is one group, as in the paper
@@ -75,7 +77,7 @@ def build_calibration(
     with duckdb.connect(str(database)) as connection:
         connection.execute(f"attach '{raw_database}' as source (read_only)")
         connection.execute(f'create schema "{raw_schema}"')
-        for table in ("customers", "orders", "returns", "carts"):
+        for table in RAW_TABLES:
             relation = f'"{raw_schema}"."{table}"'
             connection.execute(f"create table {relation} as select * from source.{relation}")
     os.environ["SEGMENTS_DUCKDB_PATH"] = str(database)

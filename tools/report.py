@@ -228,14 +228,32 @@ def _plot_revenue(axes: Any, data: ReportData) -> None:
         values,
         color=[COLORS[segment] for segment in segments],
     )
-    for bar, segment in zip(bars, segments, strict=True):
-        share = data.net_revenue_share.get(segment)
-        text = f" {share:.0%}" if share is not None else ""
+    shares = [data.net_revenue_share.get(segment) for segment in segments]
+    _label_bars(
+        axes,
+        bars,
+        [f" {share:.0%}" if share is not None else "" for share in shares],
+        values,
+        title=f"Net revenue by segment as of {data.days[-1]} (share of total)",
+        xlabel="net revenue (currency units)",
+    )
+
+
+def _label_bars(
+    axes: Any,
+    bars: Any,
+    texts: Sequence[str],
+    values: Sequence[float],
+    title: str,
+    xlabel: str,
+) -> None:
+    """A horizontal bar chart's finish: a text at each bar's end, titles and grid."""
+    for bar, text in zip(bars, texts, strict=True):
         axes.text(
             bar.get_width(), bar.get_y() + bar.get_height() / 2, text, va="center", fontsize=8
         )
-    axes.set_title(f"Net revenue by segment as of {data.days[-1]} (share of total)")
-    axes.set_xlabel("net revenue (currency units)")
+    axes.set_title(title)
+    axes.set_xlabel(xlabel)
     axes.tick_params(axis="y", labelsize=8)
     axes.grid(axis="x", alpha=0.3)
     axes.set_xlim(0, max([*values, 1]) * 1.15)
@@ -276,19 +294,14 @@ def _plot_rfm(axes: Any, data: ReportData) -> None:
     segments = list(reversed(RFM_SEGMENTS))
     values = [data.rfm_customers.get(segment, 0) for segment in segments]
     bars = axes.barh(segments, values, color="#6baed6")
-    for bar, value in zip(bars, values, strict=True):
-        axes.text(
-            bar.get_width(),
-            bar.get_y() + bar.get_height() / 2,
-            f" {value:,}",
-            va="center",
-            fontsize=8,
-        )
-    axes.set_title(f"Customers per RFM group as of {data.days[-1]}")
-    axes.set_xlabel("customers")
-    axes.tick_params(axis="y", labelsize=8)
-    axes.grid(axis="x", alpha=0.3)
-    axes.set_xlim(0, max([*values, 1]) * 1.15)
+    _label_bars(
+        axes,
+        bars,
+        [f" {value:,}" for value in values],
+        values,
+        title=f"Customers per RFM group as of {data.days[-1]}",
+        xlabel="customers",
+    )
 
 
 def _plot_holdout(axes: Any, data: ReportData) -> None:

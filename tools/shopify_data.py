@@ -35,14 +35,9 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from tools.demo_data import (
-    DEMO_AS_OF,
-    RAW_COLUMNS,
-    Row,
-    add_generation_arguments,
-    generate_demo,
-    load_duckdb,
-)
+from tools.demo_data import DEMO_AS_OF, add_generation_arguments, generate_demo
+from tools.duckdb_io import load_duckdb
+from tools.raw_contract import RAW_COLUMN_NAMES, RAW_COLUMNS, RAW_TABLES, Row
 
 SHOPIFY_SCHEMA = "shopify"
 
@@ -177,10 +172,9 @@ def _lines(items: int) -> list[int]:
 
 def shopify_tables(contract: Mapping[str, Sequence[Row]], as_of: date) -> dict[str, list[Row]]:
     """The connector's tables for a clean demo shop in the contract's four tables."""
-    names = {table: [name for name, _ in columns] for table, columns in RAW_COLUMNS.items()}
     rows = {
-        table: [dict(zip(names[table], row, strict=True)) for row in contract[table]]
-        for table in RAW_COLUMNS
+        table: [dict(zip(RAW_COLUMN_NAMES[table], row, strict=True)) for row in contract[table]]
+        for table in RAW_TABLES
     }
     out: dict[str, list[Row]] = {table: [] for table in SHOPIFY_COLUMNS}
 

@@ -17,8 +17,11 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
+
+from tools.duckdb_io import quote_identifier
 
 DEFAULT_SCHEMA = "analytics"
 
@@ -58,12 +61,8 @@ class SegmentCount:
     defined: bool
 
 
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
 def _relation(schema: str, table: str) -> str:
-    return f"{_quote(schema)}.{_quote(table)}"
+    return f"{quote_identifier(schema)}.{quote_identifier(table)}"
 
 
 def table_exists(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
@@ -72,6 +71,15 @@ def table_exists(connection: duckdb.DuckDBPyConnection, schema: str, table: str)
         [schema, table],
     ).fetchone()
     return row is not None and row[0] > 0
+
+
+def _select(
+    connection: duckdb.DuckDBPyConnection, schema: str, table: str, columns: str, rest: str = ""
+) -> list[tuple[Any, ...]] | None:
+    """Rows of `select <columns> from <schema.table><rest>`; None when the table is not built."""
+    if not table_exists(connection, schema, table):
+        return None
+    return connection.execute(f"select {columns} from {_relation(schema, table)}{rest}").fetchall()
 
 
 def table_columns(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
@@ -107,7 +115,7 @@ def count_segment(
 ) -> list[SegmentCount]:
     """Customers per value of ``column``: every defined value, then any other."""
     rows = connection.execute(
-        f"select lower(cast({_quote(column)} as varchar)), count(*)"
+        f"select lower(cast({quote_identifier(column)} as varchar)), count(*)"
         f" from {_relation(schema, 'customer_segments')} group by 1"
     ).fetchall()
     counts: dict[str | None, int] = {value: int(count) for value, count in rows}
@@ -154,15 +162,23 @@ def format_segment(column: str, counts: Sequence[SegmentCount], total: int) -> l
     return lines
 
 
+# (columns, rest of the query) of what the summary reads from the marts
+_RECONCILIATION_QUERY = (
+    "source_table, raw_rows, clean_rows, rejected_rows, superseded_rows",
+    " order by case source_table when 'customers' then 1 when 'orders' then 2"
+    " when 'returns' then 3 when 'carts' then 4 else 5 end, source_table",
+)
+_REASONS_QUERY = ("source_table, reason, count(*)", " group by 1, 2 order by 1, 3 desc, 2")
+_PURCHASE_CYCLE_COLUMNS = (
+    "repeat_buyers, repurchase_gaps, gap_p50_days, gap_p80_days, gap_p90_days,"
+    " active_window_days, suggested_active_window_days, adaptive_window_pct"
+)
+
+
 def format_reconciliation(connection: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
-    if not table_exists(connection, schema, "source_reconciliation"):
+    rows = _select(connection, schema, "source_reconciliation", *_RECONCILIATION_QUERY)
+    if rows is None:
         return [f"source reconciliation: {schema}.source_reconciliation not built"]
-    rows = connection.execute(
-        "select source_table, raw_rows, clean_rows, rejected_rows, superseded_rows"
-        f" from {_relation(schema, 'source_reconciliation')}"
-        " order by case source_table when 'customers' then 1 when 'orders' then 2"
-        " when 'returns' then 3 when 'carts' then 4 else 5 end, source_table"
-    ).fetchall()
     lines = [
         "source reconciliation (raw = clean + rejected + superseded)",
         (
@@ -176,31 +192,21 @@ def format_reconciliation(connection: duckdb.DuckDBPyConnection, schema: str) ->
             f"  {table:<12} {raw:>8,} {clean:>8,} {rejected:>9,} {superseded:>11,}"
             f" {_share(rejected, raw):>11}  {'ok' if balanced else 'DOES NOT ADD UP'}"
         )
-    if table_exists(connection, schema, "rejected_rows"):
-        reasons = connection.execute(
-            "select source_table, reason, count(*)"
-            f" from {_relation(schema, 'rejected_rows')} group by 1, 2 order by 1, 3 desc, 2"
-        ).fetchall()
-        if reasons:
-            lines.append("rejected rows by reason")
-            lines.extend(
-                f"  {table:<12} {reason:<32} {count:>6,}" for table, reason, count in reasons
-            )
+    reasons = _select(connection, schema, "rejected_rows", *_REASONS_QUERY)
+    if reasons:
+        lines.append("rejected rows by reason")
+        lines.extend(f"  {table:<12} {reason:<32} {count:>6,}" for table, reason, count in reasons)
     return lines
 
 
 def format_purchase_cycle(connection: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
     """The purchase-cycle line: the active window in effect beside the suggested one."""
-    if not table_exists(connection, schema, "store_purchase_cycle"):
+    rows = _select(connection, schema, "store_purchase_cycle", _PURCHASE_CYCLE_COLUMNS)
+    if rows is None:
         return [f"purchase cycle: {schema}.store_purchase_cycle not built"]
-    row = connection.execute(
-        "select repeat_buyers, repurchase_gaps, gap_p50_days, gap_p80_days, gap_p90_days,"
-        " active_window_days, suggested_active_window_days, adaptive_window_pct"
-        f" from {_relation(schema, 'store_purchase_cycle')}"
-    ).fetchone()
-    if row is None:
+    if not rows:
         return ["purchase cycle: store_purchase_cycle is empty"]
-    repeat_buyers, gaps, p50, p80, p90, active, suggested, share = row
+    repeat_buyers, gaps, p50, p80, p90, active, suggested, share = rows[0]
     if suggested is None:
         return [
             f"purchase cycle: active window in effect {active} days (active_window_days);"

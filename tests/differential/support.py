@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
-from tests.harness import RAW_TABLE_COLUMNS, DbtProject, describe_failures, load_raw_tables
+from tests.harness import DbtProject, describe_failures
 from tests.oracle.predictions import PREDICTION_COLUMNS, fit_differences
 from tests.oracle.segments import (
     CUSTOMER_SEGMENTS_COLUMNS,
@@ -30,6 +30,8 @@ from tests.oracle.segments import (
     read_text,
 )
 from tests.oracle.strategies import Universe, hypothesis_settings
+from tools.duckdb_io import load_raw_tables
+from tools.raw_contract import RAW_COLUMN_NAMES
 
 MARTS = (
     "customer_segments",
@@ -82,7 +84,7 @@ def load_tables(
     """
     load_raw_tables(database, schema, {}, column_types)
     with duckdb.connect(str(database)) as connection:
-        for table, columns in RAW_TABLE_COLUMNS.items():
+        for table, columns in RAW_COLUMN_NAMES.items():
             rows = [tuple(row.get(column) for column in columns) for row in tables.get(table, [])]
             row_placeholder = "(" + ", ".join("?" for _ in columns) + ")"
             for start in range(0, len(rows), 300):

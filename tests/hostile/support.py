@@ -19,7 +19,8 @@ from typing import Any
 import duckdb
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
-from tests.harness import PROFILES_DIR, PROJECT_DIR, load_raw_tables
+from tests.harness import PROFILES_DIR, PROJECT_DIR
+from tools.duckdb_io import load_raw_tables
 
 AS_OF_DATE = "2026-06-30"
 RAW_SCHEMA = "raw"

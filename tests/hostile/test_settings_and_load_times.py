@@ -94,7 +94,7 @@ def test_a_load_time_after_the_run_started_rejects_the_row_and_later_runs_still_
             "_loaded_at": "2026-06-20 00:00:00",
         },
     ]
-    from tests.harness import load_raw_tables
+    from tools.duckdb_io import load_raw_tables
 
     load_raw_tables(database, "raw", {**rows, "orders": with_new})
     run = run_dbt(database, target, ["run"], BASE_VARS)

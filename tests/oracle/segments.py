@@ -137,6 +137,67 @@ RAW_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 SOURCE_TABLES: tuple[str, ...] = ("customers", "orders", "returns", "carts")
 
+# The reject reasons of each table's own checks, in check order (DECISIONLOG
+# D3, D42); the checks below assert that they run in this order.
+ROW_REJECT_REASONS: dict[str, tuple[str, ...]] = {
+    "customers": (
+        "missing customer_id",
+        "unparseable _loaded_at",
+        "_loaded_at after the run started",
+        "unparseable signed_up_at",
+    ),
+    "orders": (
+        "missing order_id",
+        "unparseable _loaded_at",
+        "_loaded_at after the run started",
+        "missing customer_id",
+        "missing ordered_at",
+        "unparseable ordered_at",
+        "missing order_total",
+        "unparseable order_total",
+        "negative order_total",
+        "missing items_quantity",
+        "unparseable items_quantity",
+        "items_quantity below 1",
+    ),
+    "returns": (
+        "missing return_id",
+        "unparseable _loaded_at",
+        "_loaded_at after the run started",
+        "missing returned_at",
+        "unparseable returned_at",
+        "unparseable refund_amount",
+        "negative refund_amount",
+        "missing returned_quantity",
+        "unparseable returned_quantity",
+        "returned_quantity below 1",
+    ),
+    "carts": (
+        "missing cart_id",
+        "unparseable _loaded_at",
+        "_loaded_at after the run started",
+        "missing created_at",
+        "unparseable created_at",
+        "unparseable cart_value",
+        "negative cart_value",
+        "missing items_quantity",
+        "unparseable items_quantity",
+        "items_quantity below 0",
+    ),
+}
+# A return's checks against the clean orders, after its own (D4, D5).
+ORDER_MATCH_REASONS: tuple[str, ...] = (
+    "order not in clean orders",
+    "returned before order",
+    "refund_amount above order_total",
+    "returned_quantity above items_quantity",
+)
+# Every reason a row of each table can be rejected for, in check order.
+REJECT_REASONS: dict[str, tuple[str, ...]] = {
+    **ROW_REJECT_REASONS,
+    "returns": (*ROW_REJECT_REASONS["returns"], *ORDER_MATCH_REASONS),
+}
+
 CUSTOMER_SEGMENTS_COLUMNS: tuple[str, ...] = (
     "customer_id",
     "email",
@@ -483,7 +544,10 @@ def _load_time_checks(row: Row) -> list[tuple[str, bool]]:
     ]
 
 
-def _first_failure(checks: Sequence[tuple[str, bool]]) -> str | None:
+def _first_failure(checks: Sequence[tuple[str, bool]], reasons: Sequence[str]) -> str | None:
+    """The first failed check's reason; the checks must be `reasons`, in order."""
+    if [reason for reason, _ in checks] != list(reasons):
+        raise AssertionError(f"checks out of the order of {list(reasons)}")
     for reason, failed in checks:
         if failed:
             return reason
@@ -498,7 +562,8 @@ def _check_customer(row: Row) -> tuple[str | None, dict[str, Any]]:
             ("missing customer_id", customer_id is None),
             *_load_time_checks(row),
             ("unparseable signed_up_at", signed_up_at.unparseable),
-        ]
+        ],
+        ROW_REJECT_REASONS["customers"],
     )
     return reason, {
         "customer_id": customer_id,
@@ -527,7 +592,8 @@ def _check_order(row: Row) -> tuple[str | None, dict[str, Any]]:
             ("missing items_quantity", items.missing),
             ("unparseable items_quantity", items.unparseable),
             ("items_quantity below 1", items.value is not None and items.value < 1),
-        ]
+        ],
+        ROW_REJECT_REASONS["orders"],
     )
     return reason, {
         "order_id": order_id,
@@ -556,7 +622,8 @@ def _check_return(row: Row) -> tuple[str | None, dict[str, Any]]:
             ("missing returned_quantity", quantity.missing),
             ("unparseable returned_quantity", quantity.unparseable),
             ("returned_quantity below 1", quantity.value is not None and quantity.value < 1),
-        ]
+        ],
+        ROW_REJECT_REASONS["returns"],
     )
     return reason, {
         "return_id": return_id,
@@ -583,7 +650,8 @@ def _check_cart(row: Row) -> tuple[str | None, dict[str, Any]]:
             ("missing items_quantity", items.missing),
             ("unparseable items_quantity", items.unparseable),
             ("items_quantity below 0", items.value is not None and items.value < 0),
-        ]
+        ],
+        ROW_REJECT_REASONS["carts"],
     )
     return reason, {
         "cart_id": cart_id,
@@ -638,15 +706,26 @@ def clean_all(raw: Mapping[str, Sequence[Row]]) -> dict[str, Cleaned]:
 
     def check_against_orders(record: dict[str, Any]) -> str | None:
         order = clean_orders.get(record["order_id"]) if record["order_id"] else None
-        if order is None:  # DECISIONLOG D4: a missing order_id is not a clean order
-            return "order not in clean orders"
-        if record["returned_at"] < order["ordered_at"]:  # D5: UTC instants
-            return "returned before order"
-        if record["refund_amount"] > order["order_total"]:
-            return "refund_amount above order_total"
-        if record["returned_quantity"] > order["items_quantity"]:
-            return "returned_quantity above items_quantity"
-        return None
+        return _first_failure(
+            [
+                # DECISIONLOG D4: a missing order_id is not a clean order
+                ("order not in clean orders", order is None),
+                # D5: UTC instants
+                (
+                    "returned before order",
+                    order is not None and record["returned_at"] < order["ordered_at"],
+                ),
+                (
+                    "refund_amount above order_total",
+                    order is not None and record["refund_amount"] > order["order_total"],
+                ),
+                (
+                    "returned_quantity above items_quantity",
+                    order is not None and record["returned_quantity"] > order["items_quantity"],
+                ),
+            ],
+            ORDER_MATCH_REASONS,
+        )
 
     cleaned["returns"] = clean_table("returns", raw.get("returns", []), check_against_orders)
     return cleaned

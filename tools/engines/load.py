@@ -1,7 +1,7 @@
 """Load generated raw data into PostgreSQL or Spark, typed as on DuckDB.
 
 The rows are those of ``tools.demo_data.generate_demo()`` and the column types
-are ``RAW_COLUMNS`` (DuckDB names) mapped to each engine, so one seed gives the
+are ``tools.raw_contract.RAW_COLUMNS`` (DuckDB names) mapped to each engine, so one seed gives the
 same raw tables on all three engines:
 
 | DuckDB        | PostgreSQL       | Spark           |
@@ -29,8 +29,9 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tools.demo_data import RAW_COLUMNS, Row, add_generation_arguments, generate_demo
+from tools.demo_data import add_generation_arguments, generate_demo
 from tools.engines.targets import postgres_connect, spark_session
+from tools.raw_contract import RAW_COLUMNS, Row
 
 ENGINES = ("postgres", "spark")
 
