@@ -4,7 +4,7 @@ The four raw tables, their columns (in contract order) and the DuckDB types
 the generators write, the key of each table, the reject reasons in check
 order (DECISIONLOG.md D3 and D42), and the bad and messy values the
 generators plant. The dbt side of the same contract is the macro
-``raw_contract()`` in macros/raw_tables.sql (column roles) and the
+``raw_contract()`` in macros/raw_source/raw_contract.sql (column roles) and the
 ``accepted_values`` of the versioned cleaning models' ``rejection_reason``;
 tests/test_oracle_agrees_with_project.py checks that they, this module and
 the independent oracle (tests/oracle/) say the same.
