@@ -31,8 +31,10 @@
             'select sum(buyers), sum(case when frequency_x > 0 then buyers else 0 end), '
             ~ 'sum(buyers * age_t) / sum(buyers) from ' ~ frequencies
         ).rows[0] -%}
+        {#- the mean is exact, like the likelihood sums: the start of the
+            Gamma-Gamma search must not depend on the order of the rows (D84) -#}
         {%- set spend = run_query(
-            'select count(*), avg(mean_order_value) from ' ~ buyers
+            'select count(*), avg(cast(mean_order_value as ' ~ exact_sum_type() ~ ')) from ' ~ buyers
             ~ ' where frequency_x > 0 and mean_order_value > 0'
         ).rows[0] -%}
         {%- do fit.update({
