@@ -48,12 +48,19 @@ SELECTION = [
     "+source_reconciliation",
     "+segment_daily_summary",
     "+customer_segments_sync",
+    # the record of the last complete history build: without it every run
+    # rebuilds the history (macros/history/history_increment.sql)
+    "int_history_state",
 ]
 MARTS = ("customer_segments", "rejected_rows", "source_reconciliation")
 # The segment history and the marts read from it: day by day with the default
 # history_start_date (365 days before as_of_date, so it moves with every day),
 # then across a change of settings with a fixed one.
 HISTORY = (
+    "int_customer_order_dates_aggregated",
+    "int_net_revenue_changes_aggregated",
+    "int_segment_edges_unioned",
+    "int_segment_edges_evaluated",
     "customer_segment_history",
     "customer_segment_changes",
     "segment_daily_summary",
@@ -102,7 +109,7 @@ class Days:
             customers=300,
             seed=11,
             as_of=AS_OF,
-            horizon_days=DAYS + 1,
+            horizon_days=DAYS + 3,
             progress=False,
         )
         shutil.copyfile(self.incremental.database, self.full.database)
@@ -154,6 +161,21 @@ class Days:
         with duckdb.connect(str(self.full.database)) as connection:
             row = connection.execute(sql).fetchone()
         return None if row is None else row[0]
+
+    def history_increment(self) -> tuple[int, int, date | None]:
+        """The incremental copy's last history build: the customers it
+        recomputed, the customers it holds, and the as_of_date it recorded
+        (None when it recorded none: the next run rebuilds)."""
+        affected = self.incremental.query(
+            f"select count(*) as n from {relation_name('int_history_customers_affected')}"
+        )[0]["n"]
+        customers = self.incremental.query(
+            f"select count(*) as n from {relation_name('customer_segments')}"
+        )[0]["n"]
+        state = self.incremental.query(
+            f"select as_of_date from {relation_name('int_history_state')}"
+        )
+        return affected, customers, state[0]["as_of_date"] if state else None
 
     def segment(self, customer_id: str) -> dict[str, Any] | None:
         rows = self.incremental.query(
@@ -393,6 +415,10 @@ def test_incremental_runs_equal_full_refresh_day_by_day(days: Days) -> None:
         days.run_both(as_of)
         assert days.differences(MARTS + STATE + HISTORY) == {}, f"day {number} ({as_of})"
         check_story(days, number)
+        # the history was carried forward: some customers recomputed, not all
+        affected, customers, recorded = days.history_increment()
+        assert 0 < affected < customers / 2, (number, affected, customers)
+        assert recorded == as_of
 
 
 def check_story(days: Days, number: int) -> None:
@@ -430,6 +456,27 @@ def test_other_date_and_settings_equal_full_refresh(days: Days) -> None:
     assert days.differences(MARTS + STATE + HISTORY) == {}
     days.run_both(days.as_of, **history_start)
     assert days.differences(MARTS + STATE + HISTORY) == {}
+
+
+def test_history_rebuilds_and_missed_days_equal_full_refresh(days: Days) -> None:
+    """The history carried forward over two days at once (a missed daily run),
+    rebuilt when history_start_date moves earlier, and carried forward again
+    when it moves later (issue 13)."""
+    history_start = days.as_of - timedelta(days=200)
+    days.run_both(days.as_of, history_start_date=history_start.isoformat())
+    for _ in range(2):
+        as_of = days.next_day()
+    days.run_both(as_of, history_start_date=history_start.isoformat())
+    assert days.differences(MARTS + STATE + HISTORY) == {}
+    affected, customers, recorded = days.history_increment()
+    assert 0 < affected < customers / 2 and recorded == as_of
+    days.run_both(as_of, history_start_date=(history_start - timedelta(days=30)).isoformat())
+    assert days.differences(MARTS + STATE + HISTORY) == {}
+    assert days.history_increment()[0] == 0  # rebuilt: nobody to carry forward
+    days.run_both(as_of, history_start_date=(history_start + timedelta(days=45)).isoformat())
+    assert days.differences(MARTS + STATE + HISTORY) == {}
+    affected, customers, recorded = days.history_increment()
+    assert 0 < affected < customers / 2 and recorded == as_of
 
 
 def test_removed_raw_rows_stop_an_incremental_run(days: Days) -> None:

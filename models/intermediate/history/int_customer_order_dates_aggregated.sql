@@ -6,9 +6,19 @@
     1 GB limit).
 -#}
 
--- a table: read by int_segment_edges_unioned and the history data tests over
--- tens of millions of rows, computed once per run (docs/scale.md)
-{{ config(materialized='table') }}
+-- kept by the day (macros/history/history_increment.sql): a daily run
+-- recomputes the affected customers only
+{{
+    config(
+        materialized=incremental_materialization(),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ history_increment_prepare('order_dates') }}",
+    )
+}}
+
+-- the customers a daily run recomputes (history_increment_filter())
+-- depends_on: {{ ref('int_history_customers_affected') }}
 
 with
 
@@ -26,6 +36,7 @@ aggregated as (
         count(*) as orders_placed
 
     from valid_order_dates
+    where {{ history_increment_filter('customer_id') }}
     group by customer_id, order_date
 
 )

@@ -6,9 +6,19 @@
     never dated before its order (DECISIONLOG D5).
 -#}
 
--- a table: read by segment_daily_summary and by its data tests over tens of
--- millions of rows, computed once per run, not once per reader (docs/scale.md)
-{{ config(materialized='table') }}
+-- kept by the day (macros/history/history_increment.sql): a daily run
+-- recomputes the affected customers only
+{{
+    config(
+        materialized=incremental_materialization(),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ history_increment_prepare('net_revenue') }}",
+    )
+}}
+
+-- the customers a daily run recomputes (history_increment_filter())
+-- depends_on: {{ ref('int_history_customers_affected') }}
 
 with
 
@@ -37,6 +47,7 @@ changes as (
         order_date as changed_on
 
     from valid_order_dates
+    where {{ history_increment_filter('customer_id') }}
 
     union all
 
@@ -46,6 +57,7 @@ changes as (
         {{ to_local_date('returned_at') }} as changed_on
 
     from counted_returns
+    where {{ history_increment_filter('customer_id') }}
 
 ),
 

@@ -6,9 +6,20 @@
     existence never ends, so the dates left are contiguous.
 -#}
 
--- a table: read by the history marts and by their data tests over tens of
--- millions of rows, computed once per run, not once per reader (docs/scale.md)
-{{ config(materialized='table') }}
+-- kept by the day (macros/history/history_increment.sql): a daily run
+-- recomputes the affected customers and moves everyone else's state to the
+-- new history_start_date
+{{
+    config(
+        materialized=incremental_materialization(),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ history_increment_prepare('evaluated') }}",
+    )
+}}
+
+-- the customers a daily run recomputes (history_increment_filter())
+-- depends_on: {{ ref('int_history_customers_affected') }}
 
 -- behind the publication gate (int_source_tables_gated): when the raw data did not pass,
 -- this model and every mart read from it are skipped and keep their last good state
@@ -19,6 +30,7 @@ with
 segment_edges as (
 
     select * from {{ ref('int_segment_edges_unioned') }}
+    where {{ history_increment_filter('customer_id') }}
 
 ),
 
@@ -29,6 +41,7 @@ customers as (
         signed_up_at
 
     from {{ ref('int_customers_cleaned') }}
+    where {{ history_increment_filter('customer_id') }}
 
 ),
 

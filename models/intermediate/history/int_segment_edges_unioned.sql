@@ -10,9 +10,20 @@
     [history_start_date, as_of_date] are dropped.
 -#}
 
--- a table: read by a history mart and by its data tests over tens of millions
--- of rows, computed once per run, not once per reader (docs/scale.md)
-{{ config(materialized='table') }}
+-- kept by the day (macros/history/history_increment.sql): a daily run
+-- recomputes the affected customers and gives everyone else one edge at the
+-- new history_start_date
+{{
+    config(
+        materialized=incremental_materialization(),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ history_increment_prepare('edges') }}",
+    )
+}}
+
+-- the customers a daily run recomputes (history_increment_filter())
+-- depends_on: {{ ref('int_history_customers_affected') }}
 
 with
 
@@ -23,12 +34,14 @@ customers as (
         signed_up_at
 
     from {{ ref('int_customers_cleaned') }}
+    where {{ history_increment_filter('customer_id') }}
 
 ),
 
 order_dates as (
 
     select * from {{ ref('int_customer_order_dates_aggregated') }}
+    where {{ history_increment_filter('customer_id') }}
 
 ),
 

@@ -4,8 +4,21 @@
     the spell before it, and a first spell that starts after history_start_date
     is the customer appearing (from_segment null). Changes on
     history_start_date itself are not known (the day before is outside the
-    history), so the feed starts the day after it.
+    history), so the feed starts the day after it. Kept by the day like the
+    history (macros/history/history_increment.sql).
 -#}
+
+{{
+    config(
+        materialized=incremental_materialization(),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ history_increment_prepare('changes') }}",
+    )
+}}
+
+-- the customers a daily run recomputes (history_increment_filter())
+-- depends_on: {{ ref('int_history_customers_affected') }}
 
 with
 
@@ -17,6 +30,7 @@ segment_history as (
         valid_from
 
     from {{ ref('customer_segment_history') }}
+    where {{ history_increment_filter('customer_id') }}
 
 ),
 

@@ -1,0 +1,152 @@
+{#-
+    The customers whose segment history a daily run recomputes (issue 13):
+    everyone else's history is carried forward by deletes
+    (history_increment_prepare()). Since the last complete history build
+    (int_history_state), a customer's history can change only when:
+
+    - their raw rows changed: int_customer_statuses_aggregated restamps every
+      customer any delivery of a changed order or return names, and
+      int_customers_versioned every customer whose own row was delivered;
+    - an order or return of theirs is dated after the previous as_of_date and
+      may now have happened (last_event_at at or after midnight UTC of that
+      day, which holds for an event after it in any time zone);
+    - an edge of theirs falls after the previous as_of_date: the end of an
+      order's active window, the sign-up date or the end of its window (their
+      UTC times widened by the largest time zone offsets).
+
+    Empty when the history is rebuilt (history_rebuild_reason()), and the run
+    then forgets the record of the last build before any model changes, so
+    that a rebuild cut short is redone by the next run.
+-#}
+
+{{
+    config(
+        materialized='table',
+        pre_hook="{{ history_forget_state_on_rebuild() }}",
+    )
+}}
+
+-- depends_on: {{ ref('int_customer_statuses_aggregated') }}
+-- depends_on: {{ ref('int_customers_versioned') }}
+-- depends_on: {{ ref('int_orders_cleaned') }}
+-- depends_on: {{ ref('int_customers_cleaned') }}
+
+{%- set reason = history_rebuild_reason() if execute else 'not executing' %}
+{%- set previous = history_previous_state() if reason is none else none %}
+{%- if execute %}
+    {%- if reason is none %}
+        {%- do log('segment history: carried forward from as_of_date ' ~ previous.as_of_date ~ ' to ' ~ get_as_of_date() ~ ', history_start_date ' ~ previous.history_start_date ~ ' to ' ~ get_history_start_date(), info=true) %}
+    {%- else %}
+        {%- do log('segment history: rebuilt from every order (' ~ reason ~ ')', info=true) %}
+    {%- endif %}
+{%- endif %}
+
+{%- if previous is none %}
+
+select customer_id
+from {{ ref('int_customers_cleaned') }}
+where 1 = 0
+
+{%- else %}
+{%- set day = modules.datetime.timedelta(days=1) %}
+{%- set previous_as_of = parse_date_setting(previous.as_of_date) %}
+{%- set as_of = parse_date_setting(get_as_of_date()) %}
+{%- set active_days = var('active_window_days') | int %}
+{%- set signup_days = var('new_signup_window_days') | int %}
+
+with
+
+statuses as (
+
+    select
+        customer_id,
+        last_event_at,
+        processed_at
+
+    from {{ ref('int_customer_statuses_aggregated') }}
+
+),
+
+customer_versions as (
+
+    select
+        customer_id,
+        processed_at
+
+    from {{ ref('int_customers_versioned') }}
+
+),
+
+clean_orders as (
+
+    select
+        customer_id,
+        ordered_at
+
+    from {{ ref('int_orders_cleaned') }}
+
+),
+
+customers as (
+
+    select
+        customer_id,
+        signed_up_at
+
+    from {{ ref('int_customers_cleaned') }}
+
+),
+
+affected as (
+
+    -- raw rows changed
+    select customer_id
+    from statuses
+    where processed_at > {{ _timestamp_literal(previous.processed_at) }}
+
+    union
+
+    select customer_id
+    from customer_versions
+    where
+        processed_at > {{ _timestamp_literal(previous.processed_at) }}
+        and customer_id is not null
+
+    union
+
+    -- an order or return dated after the previous as_of_date
+    select customer_id
+    from statuses
+    where last_event_at >= {{ _date_as_timestamp(previous_as_of) }}
+
+    union
+
+    -- an active window ends after the previous as_of_date
+    select customer_id
+    from clean_orders
+    where
+        ordered_at >= {{ _date_as_timestamp(_days_before(previous_as_of, active_days)) }}
+        and ordered_at < {{ _date_as_timestamp(_days_before(as_of + 2 * day, active_days)) }}
+
+    union
+
+    -- signed up, or the sign-up window ends, after the previous as_of_date
+    select customer_id
+    from customers
+    where
+        (
+            signed_up_at >= {{ _date_as_timestamp(previous_as_of) }}
+            and signed_up_at < {{ _date_as_timestamp(as_of + 2 * day) }}
+        )
+        or (
+            signed_up_at >= {{ _date_as_timestamp(_days_before(previous_as_of, signup_days)) }}
+            and signed_up_at < {{ _date_as_timestamp(_days_before(as_of + 2 * day, signup_days)) }}
+        )
+
+)
+
+select customer_id
+from affected
+where customer_id is not null
+
+{%- endif %}
