@@ -648,7 +648,8 @@ def markdown(results: Mapping[str, Any]) -> str:
             )
     lines += daily_time_lines(results)
     threads = settings["dbt_threads"]
-    lines += ["", f"Slowest nodes of each dbt step (seconds, concurrent on {threads} threads):", ""]
+    at_once = f"concurrent on {threads} threads" if int(threads) > 1 else "one at a time"
+    lines += ["", f"Slowest nodes of each dbt step (seconds, {at_once}):", ""]
     for name, step in results["steps"].items():
         if step["slowest_nodes"] and name != "parse":
             nodes = ", ".join(
@@ -657,6 +658,10 @@ def markdown(results: Mapping[str, Any]) -> str:
             lines.append(f"- {name}: {nodes}; total by type {step['node_seconds_by_type']}")
     lines.append("")
     return "\n".join(lines)
+
+
+def and_list(items: Sequence[str]) -> str:
+    return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
 
 
 def daily_time_lines(results: Mapping[str, Any]) -> list[str]:
@@ -679,26 +684,28 @@ def daily_time_lines(results: Mapping[str, Any]) -> list[str]:
         )
     else:
         text += ", the models"
-    lowest = model_total / max(int(threads), 1)
-    text += (
-        f": their {breakdown['models']} execution times sum to {model_total:.1f} s, run "
-        f"concurrently on {threads} dbt threads (so they fill between {lowest:.1f} and "
-        f"{model_total:.1f} s of the wall time)."
-    )
+    text += f": their {breakdown['models']} execution times sum to {model_total:.1f} s"
+    if int(threads) > 1:
+        text += (
+            f", run concurrently on {threads} dbt threads (so they fill between "
+            f"{model_total / int(threads):.1f} and {model_total:.1f} s of the wall time)."
+        )
+    else:
+        text += ", run one at a time (1 dbt thread)."
     if "floor_seconds" in breakdown:
         copies = (results.get("daily") or {}).get("floor_copies", [])
         ratios = results["summary"].get("daily_ratio_to_daily_floor") or {}
         missing = [copy for copy in daily_floor.COPIES if copy not in copies]
         text += (
             f" The daily floor, a bare `create table as select` of "
-            f"{', '.join(daily_floor.DESCRIPTIONS[copy] for copy in copies)} in one "
+            f"{and_list([daily_floor.DESCRIPTIONS[copy] for copy in copies])} in one "
             f"DuckDB connection, takes {breakdown['floor_seconds']:.1f} s wall "
             f"({breakdown['floor_cpu_seconds']:.1f} s CPU): the daily run is "
             f"{ratios.get('wall'):.1f}x it in wall time and {ratios.get('cpu'):.1f}x in CPU time."
         )
         if missing:
             text += (
-                f" ({' and '.join(daily_floor.DESCRIPTIONS[copy] for copy in missing)} not "
+                f" ({and_list([daily_floor.DESCRIPTIONS[copy] for copy in missing])} not "
                 "copied: this selection does not build "
                 f"{', '.join(sorted({daily_floor.COPY_SOURCES[copy] for copy in missing}))}.)"
             )

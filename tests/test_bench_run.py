@@ -106,7 +106,10 @@ def test_a_selection_without_history_says_what_it_did_not_copy():
         "floor_copies": daily_floor.copies_for(list(MODELS)),
     }
     assert daily["floor_copies"] == ["customer_segments"]
-    text = markdown(_results(steps, daily))
+    results = _results(steps, daily)
+    results["duckdb_settings"]["dbt_threads"] = "1"
+    text = markdown(results)
+    assert "sum to 10.0 s, run one at a time (1 dbt thread)." in text
     assert (
         "(customer_segments_sync and the current spells of customer_segment_history not "
         "copied: this selection does not build "
