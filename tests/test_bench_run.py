@@ -1,0 +1,145 @@
+"""bench/run.py's summary and markdown, and bench/daily_floor.py's copies, on made-up figures.
+
+No dbt and no data: the benchmark itself runs with `make bench` (docs/scale.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+import duckdb
+
+from bench import daily_floor
+from bench.run import Measurement, markdown, summarize
+
+MODELS = {
+    "int_prediction_parameters_fitted": 6.0,
+    "customer_segments": 3.0,
+    "stg_shop__orders": 1.0,
+}
+
+
+def _step(name: str, seconds: float, cpu: float, models: dict[str, float] | None = None):
+    return Measurement(
+        step=name,
+        command=name,
+        seconds=seconds,
+        cpu_seconds=cpu,
+        peak_rss_bytes=2**30,
+        returncode=0,
+        dbt_elapsed_seconds=None if models is None else seconds - 1,
+        node_seconds_by_type={} if models is None else {"model": sum(models.values())},
+        model_seconds=models or {},
+    )
+
+
+def _results(steps: dict[str, Measurement], daily: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "generated_at": "2026-07-01T00:00:00+00:00",
+        "selection": "the whole project",
+        "machine": {"cpus": 2, "memory_gib": 24.0, "python": "3.12", "duckdb": "x"},
+        "load_average_before": [0.1],
+        "load_average_after": [0.2],
+        "duckdb_settings": {"memory_limit": "3GB", "threads": "2", "dbt_threads": "2"},
+        "data": {"as_of": "2026-06-30", "raw_rows": {"customers": 10}},
+        "floor_matches_customer_segments": True,
+        "prediction_fit": {},
+        "steps": {name: asdict(step) for name, step in steps.items()},
+        "daily": daily,
+        "scale_only": False,
+        "summary": summarize(steps, daily),
+    }
+
+
+def _daily_steps() -> dict[str, Measurement]:
+    return {
+        "floor": _step("floor", 2.0, 2.0),
+        "run": _step("run", 4.0, 6.0, dict(MODELS)),
+        "daily_run": _step("daily", 12.0, 16.0, dict(MODELS)),
+        "daily_startup": _step("startup", 3.0, 2.5),
+        "daily_floor": _step("daily floor", 0.5, 0.4),
+        "daily_full_refresh": _step(
+            "full", 24.0, 32.0, {name: 2 * s for name, s in MODELS.items()}
+        ),
+    }
+
+
+def test_daily_rows_ratios_and_model_table():
+    daily = {
+        "as_of": "2026-07-01",
+        "rows_added": {"customers": 1},
+        "equal": {"customer_segments": True},
+        "floor_copies": ["customer_segments", "customer_segments_sync", "current_spells"],
+    }
+    results = _results(_daily_steps(), daily)
+    summary = results["summary"]
+    labels = [row["step"] for row in summary["rows"]]
+    assert labels[3:] == [
+        "dbt start-up (a run of one empty view)",
+        "daily floor (bare copies of the marts)",
+        "dbt run --full-refresh, same day",
+    ]
+    assert summary["daily_ratio_to_daily_floor"] == {"wall": 24.0, "cpu": 40.0}
+    assert summary["daily_time"]["model_seconds_total"] == 10.0
+    assert summary["daily_time"]["startup_seconds"] == 3.0
+    assert summary["daily_time"]["prediction_fit_seconds"] == 6.0
+    text = markdown(results)
+    assert "dbt start-up 3.0 s" in text
+    assert "sum to 10.0 s, run concurrently on 2 dbt threads" in text
+    assert "daily run is 24.0x it in wall time and 40.0x in CPU time" in text
+    assert "not copied" not in text
+    assert "takes 6.0 s, 60% of the summed model time" in text
+    table = [line for line in text.splitlines() if line.startswith("| int_") or "| cust" in line]
+    assert table == [
+        "| int_prediction_parameters_fitted | 6.00 | 12.00 | 60.0% |",
+        "| customer_segments | 3.00 | 6.00 | 30.0% |",
+    ]
+
+
+def test_a_selection_without_history_says_what_it_did_not_copy():
+    steps = _daily_steps()
+    daily = {
+        "as_of": "2026-07-01",
+        "rows_added": {"customers": 1},
+        "equal": {"customer_segments": True},
+        "floor_copies": daily_floor.copies_for(list(MODELS)),
+    }
+    assert daily["floor_copies"] == ["customer_segments"]
+    results = _results(steps, daily)
+    results["duckdb_settings"]["dbt_threads"] = "1"
+    text = markdown(results)
+    assert "sum to 10.0 s, run one at a time (1 dbt thread)." in text
+    assert (
+        "(customer_segments_sync and the current spells of customer_segment_history not "
+        "copied: this selection does not build "
+        "customer_segment_history, customer_segments_sync.)"
+    ) in text
+
+
+def test_without_the_daily_step_there_is_no_daily_section():
+    steps = {"floor": _step("floor", 2.0, 2.0), "run": _step("run", 4.0, 6.0, dict(MODELS))}
+    text = markdown(_results(steps, {}))
+    assert "| floor (one DuckDB statement) |" in text
+    assert "Where the daily time goes" not in text
+    assert "Model time of the daily run" not in text
+
+
+def test_daily_floor_copies_the_marts_and_current_spells(tmp_path, monkeypatch):
+    monkeypatch.setenv("SEGMENTS_DUCKDB_TEMP_DIRECTORY", str(tmp_path / "spill"))
+    database = str(tmp_path / "floor.duckdb")
+    with duckdb.connect(database) as connection:
+        connection.execute("create schema analytics")
+        connection.execute("create table analytics.customer_segments as select 1 as id")
+        connection.execute(
+            "create table analytics.customer_segment_history as "
+            "select * from (values (1, true), (1, false), (2, true)) as t(id, is_current)"
+        )
+    copies = daily_floor.copies_for(["customer_segments", "customer_segment_history"])
+    assert copies == ["customer_segments", "current_spells"]
+    daily_floor.run_daily_floor(database, copies, "analytics", "scratch")
+    with duckdb.connect(database) as connection:
+        assert connection.execute("select count(*) from scratch.current_spells").fetchone() == (2,)
+        assert connection.execute("select count(*) from scratch.customer_segments").fetchone() == (
+            1,
+        )
