@@ -50,7 +50,7 @@ SELECTION = [
     "+customer_segments_sync",
     # the record of the last complete history build: without it every run
     # rebuilds the history (macros/history/history_increment.sql)
-    "int_history_state",
+    "int_history_builds_recorded",
 ]
 MARTS = ("customer_segments", "rejected_rows", "source_reconciliation")
 # The segment history and the marts read from it: day by day with the default
@@ -173,7 +173,7 @@ class Days:
             f"select count(*) as n from {relation_name('customer_segments')}"
         )[0]["n"]
         state = self.incremental.query(
-            f"select as_of_date from {relation_name('int_history_state')}"
+            f"select as_of_date from {relation_name('int_history_builds_recorded')}"
         )
         return affected, customers, state[0]["as_of_date"] if state else None
 

@@ -21,10 +21,16 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 # reprocesses only the keys and customers that received raw rows
 STATE_MODELS_MIN = 6
 # models whose config block sets a materialisation other than their folder's:
-# the six state models, int_customers_orders_aggregated and the five
-# intermediate tables read by several readers (each says why in its block);
-# a block dropped by mistake changes this count
-OVERRIDING_MODELS = 12
+# the six state models, int_customers_orders_aggregated, the five
+# intermediate tables read by several readers, the two history marts kept by
+# the day and the two tables that drive the history by the day (each says why
+# in its block); a block dropped by mistake changes this count
+OVERRIDING_MODELS = 16
+# The history kept by the day (issue 13, macros/history/history_increment.sql):
+# its marts are incremental, and the record of a complete build is written
+# after them, so it depends on them for its order only (it reads none of them).
+INCREMENTAL_MARTS = {"customer_segment_history", "customer_segment_changes"}
+ORDERED_AFTER_MARTS = {"int_history_builds_recorded"}
 # The marts that explain a failed build stand outside the publication gate
 # (SEGMENTS.md section 8); every other mart is customer-level and behind it.
 GATE = "model.lifecycle_segments.int_source_tables_gated"
@@ -79,6 +85,11 @@ def test_only_staging_reads_sources_and_nothing_reads_up(manifest: dict[str, Any
         for parent in parents:
             parent_node = nodes.get(parent)
             if parent_node and parent_node["resource_type"] == "model":
+                if node["name"] in ORDERED_AFTER_MARTS:
+                    assert (
+                        f"-- depends_on: {{{{ ref('{parent_node['name']}') }}}}" in node["raw_code"]
+                    ), (node["name"], parent)
+                    continue
                 assert LAYERS[_layer(parent_node)] <= LAYERS[layer], (node["name"], parent)
 
 
@@ -142,7 +153,8 @@ def test_marts_are_tables_with_enforced_contracts(manifest: dict[str, Any]) -> N
         "source_reconciliation",
     }
     for node in marts:
-        assert node["config"]["materialized"] == "table", node["name"]
+        expected = "incremental" if node["name"] in INCREMENTAL_MARTS else "table"
+        assert node["config"]["materialized"] == expected, node["name"]
         assert node["config"]["contract"]["enforced"], node["name"]
         for name, column in node["columns"].items():
             assert column["data_type"], f"{node['name']}.{name} has no contract type"
@@ -259,14 +271,19 @@ def _macros_called(code: str, declared: list[str], macros: dict[str, dict[str, A
     return called
 
 
-def vars_read(node: dict[str, Any], manifest: dict[str, Any]) -> set[str]:
+def vars_read(
+    node: dict[str, Any], manifest: dict[str, Any], skip: frozenset[str] = frozenset()
+) -> set[str]:
     """The vars a node reads: in its own code and in every project macro it
-    calls, directly or through other macros."""
+    calls, directly or through other macros (but not through the macros named
+    in `skip`)."""
     macros = _project_macros(manifest)
     pending = _macros_called(node["raw_code"], node["depends_on"]["macros"], macros)
     seen: set[str] = set()
     while pending:
         unique_id = pending.pop()
+        if unique_id.rsplit(".", 1)[-1] in skip:
+            continue
         seen.add(unique_id)
         macro = macros[unique_id]
         pending |= _macros_called(macro["macro_sql"], macro["depends_on"]["macros"], macros) - seen
@@ -355,3 +372,37 @@ def test_pii_reaches_the_target_schema_only_in_the_marts(manifest: dict[str, Any
         and any(column["meta"].get("contains_pii") for column in node["columns"].values())
     }
     assert in_target == {"customer_segments", "customer_segments_sync"}
+
+
+def test_history_rules_key_covers_what_the_history_reads(manifest: dict[str, Any]) -> None:
+    """A setting the kept history's rules read must rebuild it when changed:
+    history_rules_vars() lists every var the models kept by the day read,
+    besides as_of_date and history_start_date (handled on their own)."""
+    macro = next(
+        macro
+        for macro in manifest["macros"].values()
+        if macro["name"] == "history_rules_vars" and macro["package_name"] == "lifecycle_segments"
+    )
+    listed = set(re.findall(r"'([a-z_]+)'", macro["macro_sql"].split("return(")[1]))
+    nodes = {node["name"]: node for node in _models(manifest)}
+    kept = [
+        "int_customer_order_dates_aggregated",
+        "int_net_revenue_changes_aggregated",
+        "int_segment_edges_unioned",
+        "int_segment_edges_evaluated",
+        "customer_segment_history",
+        "customer_segment_changes",
+        "int_history_customers_affected",
+    ]
+    read: set[str] = set()
+    for name in kept:
+        for ancestor in _ancestors(manifest, nodes[name]["unique_id"]) | {nodes[name]["unique_id"]}:
+            node = manifest["nodes"].get(ancestor)
+            if node and node["resource_type"] == "model":
+                # validate_settings() is only named in a docstring on the way
+                read |= vars_read(node, manifest, skip=frozenset({"validate_settings"}))
+    # max_rejected_pct only decides whether the publication gate lets the
+    # build go on; it changes no row of the history
+    handled = {"as_of_date", "history_start_date", "max_rejected_pct"}
+    assert read - handled <= listed, read - handled - listed
+    assert {"reporting_timezone", "active_window_days", "excluded_order_statuses"} <= read

@@ -3,7 +3,7 @@
     history by the day"). A daily run recomputes only the customers whose
     history can have changed since the last complete history build
     (int_history_customers_affected) and moves every other customer's history
-    to the new history_start_date by deletes; int_history_state records what
+    to the new history_start_date by deletes; int_history_builds_recorded records what
     the last complete build was built with. Anything that invalidates the
     stored history (--full-refresh, no record of a complete build, a setting
     the rules read, history_start_date moved earlier, as_of_date moved back, a
@@ -18,7 +18,7 @@
 -#}
 
 {% macro history_incremental_models() %}
-    {#- The models kept by the day, in build order (int_history_state checks that a run selects them all). -#}
+    {#- The models kept by the day, in build order (int_history_builds_recorded checks that a run selects them all). -#}
     {{- return([
         'int_history_customers_affected',
         'int_customer_order_dates_aggregated',
@@ -57,8 +57,8 @@
 
 
 {% macro history_state_relation() %}
-    {#- int_history_state, looked up without ref(): it is built after the models that read it. -#}
-    {{- return(adapter.get_relation(database=this.database, schema=this.schema, identifier='int_history_state')) -}}
+    {#- int_history_builds_recorded, looked up without ref(): it is built after the models that read it. -#}
+    {{- return(adapter.get_relation(database=this.database, schema=this.schema, identifier='int_history_builds_recorded')) -}}
 {% endmacro %}
 
 
@@ -96,7 +96,7 @@
     {%- endif -%}
     {%- set previous = history_previous_state() -%}
     {%- if previous is none -%}
-        {{- return('no record of a complete history build (int_history_state)') -}}
+        {{- return('no record of a complete history build (int_history_builds_recorded)') -}}
     {%- endif -%}
     {%- set rules_key = history_rules_key() -%}
     {%- if previous.rules_key != rules_key -%}
@@ -199,7 +199,7 @@
 
 
 {% macro history_run_is_complete() %}
-    {#- True when this run selects every model of the history kept by the day (int_history_state). -#}
+    {#- True when this run selects every model of the history kept by the day (int_history_builds_recorded). -#}
     {%- for name in history_incremental_models() -%}
         {%- if 'model.lifecycle_segments.' ~ name not in selected_resources -%}
             {{- return(false) -}}

@@ -2,7 +2,7 @@
     The customers whose segment history a daily run recomputes (issue 13):
     everyone else's history is carried forward by deletes
     (history_increment_prepare()). Since the last complete history build
-    (int_history_state), a customer's history can change only when:
+    (int_history_builds_recorded), a customer's history can change only when:
 
     - their raw rows changed: int_customer_statuses_aggregated restamps every
       customer any delivery of a changed order or return names, and
@@ -41,16 +41,12 @@
     {%- endif %}
 {%- endif %}
 
-{%- if previous is none %}
-
-select customer_id
-from {{ ref('int_customers_cleaned') }}
-where 1 = 0
-
-{%- else %}
 {%- set day = modules.datetime.timedelta(days=1) %}
-{%- set previous_as_of = parse_date_setting(previous.as_of_date) %}
-{%- set as_of = parse_date_setting(get_as_of_date()) %}
+{%- set as_of = parse_date_setting(get_as_of_date()) if execute else none %}
+{%- set as_of = as_of or modules.datetime.date(2000, 1, 1) %}
+{#- a rebuild recomputes everyone: the query below then keeps no row -#}
+{%- set previous_as_of = parse_date_setting(previous.as_of_date) if previous is not none else as_of %}
+{%- set previous_processed_at = previous.processed_at if previous is not none else none %}
 {%- set active_days = var('active_window_days') | int %}
 {%- set signup_days = var('new_signup_window_days') | int %}
 
@@ -102,14 +98,14 @@ affected as (
     -- raw rows changed
     select customer_id
     from statuses
-    where processed_at > {{ _timestamp_literal(previous.processed_at) }}
+    where processed_at > {{ _timestamp_literal(previous_processed_at) }}
 
     union
 
     select customer_id
     from customer_versions
     where
-        processed_at > {{ _timestamp_literal(previous.processed_at) }}
+        processed_at > {{ _timestamp_literal(previous_processed_at) }}
         and customer_id is not null
 
     union
@@ -147,6 +143,6 @@ affected as (
 
 select customer_id
 from affected
-where customer_id is not null
-
-{%- endif %}
+where
+    customer_id is not null
+    and {{ 'false' if previous is none else 'true' }}
