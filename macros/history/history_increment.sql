@@ -71,8 +71,14 @@
     {%- if relation is none -%}
         {{- return(none) -}}
     {%- endif -%}
+    {#- a record an older version wrote, without the columns read here: rebuild -#}
+    {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+    {%- if 'furthest_history_start_date' not in names -%}
+        {{- return(none) -}}
+    {%- endif -%}
     {%- set rows = run_query(
-        'select as_of_date, history_start_date, rules_key, processed_at from ' ~ relation
+        'select as_of_date, history_start_date, rules_key, processed_at,'
+        ~ ' furthest_as_of_date, furthest_history_start_date from ' ~ relation
     ).rows -%}
     {%- if rows | length != 1 or rows[0][3] is none -%}
         {{- return(none) -}}
@@ -82,6 +88,8 @@
         'history_start_date': rows[0][1] | string,
         'rules_key': rows[0][2],
         'processed_at': rows[0][3],
+        'furthest_as_of_date': rows[0][4] | string,
+        'furthest_history_start_date': rows[0][5] | string,
     }) -}}
 {% endmacro %}
 
@@ -90,6 +98,9 @@
     {#- Why the stored history cannot be carried forward by this run, or none when it can. -#}
     {%- if flags.FULL_REFRESH -%}
         {{- return('--full-refresh') -}}
+    {%- endif -%}
+    {%- if incremental_materialization() != 'incremental' -%}
+        {{- return('on ' ~ target.type ~ ' the kept models are tables rebuilt by every run') -}}
     {%- endif -%}
     {%- if not history_run_is_complete() -%}
         {{- return('the run does not select every model of the history: ' ~ history_incremental_models() | join(', ')) -}}
@@ -102,11 +113,12 @@
     {%- if previous.rules_key != rules_key -%}
         {{- return('settings the history rules read changed: ' ~ previous.rules_key ~ ' -> ' ~ rules_key) -}}
     {%- endif -%}
-    {%- if get_history_start_date() < previous.history_start_date -%}
-        {{- return('history_start_date moved earlier: ' ~ previous.history_start_date ~ ' -> ' ~ get_history_start_date()) -}}
+    {#- against the furthest any run has carried the history since (one cut short included) -#}
+    {%- if get_history_start_date() < previous.furthest_history_start_date -%}
+        {{- return('history_start_date moved earlier: ' ~ previous.furthest_history_start_date ~ ' -> ' ~ get_history_start_date()) -}}
     {%- endif -%}
-    {%- if get_as_of_date() < previous.as_of_date -%}
-        {{- return('as_of_date moved back: ' ~ previous.as_of_date ~ ' -> ' ~ get_as_of_date()) -}}
+    {%- if get_as_of_date() < previous.furthest_as_of_date -%}
+        {{- return('as_of_date moved back: ' ~ previous.furthest_as_of_date ~ ' -> ' ~ get_as_of_date()) -}}
     {%- endif -%}
     {{- return(none) -}}
 {% endmacro %}
@@ -180,16 +192,26 @@
 {% endmacro %}
 
 
-{% macro history_forget_state_on_rebuild() %}
+{% macro history_note_run_start() %}
     {#-
-        The pre-hook of int_history_customers_affected: when the history is
-        rebuilt, drop the record of the last complete build before any history
-        model changes, so that a rebuild cut short is redone by the next run.
+        The pre-hook of int_history_customers_affected, before any kept model
+        changes. A rebuild drops the record of the last complete build, so
+        that a rebuild cut short is redone by the next run. A daily run notes
+        in the record how far it carries the history (furthest_*): a run cut
+        short may leave some kept models there, and a later run for an
+        earlier as_of_date or history_start_date must then rebuild.
     -#}
-    {%- if not execute or history_rebuild_reason() is none -%}
+    {%- if not execute -%}
         {{- return('') -}}
     {%- endif -%}
     {%- set relation = history_state_relation() -%}
+    {%- if history_rebuild_reason() is none -%}
+        {{- return(
+            'update ' ~ relation
+            ~ ' set furthest_as_of_date = greatest(furthest_as_of_date, ' ~ as_of_date() ~ '),'
+            ~ ' furthest_history_start_date = greatest(furthest_history_start_date, ' ~ history_start_date() ~ ')'
+        ) -}}
+    {%- endif -%}
     {%- if relation is not none -%}
         {#- through the adapter, which keeps dbt's cache of relations right -#}
         {%- do adapter.drop_relation(relation) -%}

@@ -25,7 +25,9 @@ state as (
         {{ as_of_date() }} as as_of_date,
         {{ history_start_date() }} as history_start_date,
         cast('{{ history_rules_key() | replace("'", "''") }}' as {{ dbt.type_string() }}) as rules_key,
-        {{ processed_at() }} as processed_at
+        {{ processed_at() }} as processed_at,
+        {{ as_of_date() }} as furthest_as_of_date,
+        {{ history_start_date() }} as furthest_history_start_date
 
 )
 

@@ -14,15 +14,16 @@
       order's active window, the sign-up date or the end of its window (their
       UTC times widened by the largest time zone offsets).
 
-    Empty when the history is rebuilt (history_rebuild_reason()), and the run
-    then forgets the record of the last build before any model changes, so
-    that a rebuild cut short is redone by the next run.
+    Empty when the history is rebuilt (history_rebuild_reason()). Its pre-hook
+    (history_note_run_start()) runs before any kept model changes: a rebuild
+    drops the record of the last build, so that a rebuild cut short is redone
+    by the next run; a daily run notes how far it carries the history.
 -#}
 
 {{
     config(
         materialized='table',
-        pre_hook="{{ history_forget_state_on_rebuild() }}",
+        pre_hook="{{ history_note_run_start() }}",
     )
 }}
 
