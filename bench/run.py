@@ -1,4 +1,4 @@
-"""The scale benchmark of issue 4 (`make bench`): one run, on one copy of the data.
+"""The scale benchmark of issues 4 and 13 (`make bench`): one run, on one copy of the data.
 
 1. the floor (bench/floor.sql, one hand-written DuckDB statement);
 2. `dbt run --full-refresh` of the whole project;
@@ -72,11 +72,48 @@ HISTORY_MARTS = (
 )
 GIB = 1024**3
 
-# Targets of issue 4, at 1M customers / 10M orders on 2 cores and 24 GiB.
-RUN_MAX_RATIO = 2.0
-BUILD_MAX_RATIO = 4.0
 PEAK_RSS_MAX_BYTES = 4 * GIB
-DAILY_MAX_SHARE = 0.10
+
+
+@dataclass(frozen=True)
+class Targets:
+    """One pass's targets: wall time as a multiple of the floor and the daily run's share
+    of the same-day full refresh (None: not judged, the row says "reference" or "completes").
+    """
+
+    run_max_ratio: float | None
+    build_max_ratio: float | None
+    daily_max_share: float
+    source: str
+
+
+# Issue 13's targets (issue 4's for the core's build), on 2 cores and 24 GiB;
+# peak RSS <= 4 GiB in every step except at 100M orders.
+CORE_TARGETS = Targets(
+    run_max_ratio=1.5,
+    build_max_ratio=4.0,
+    daily_max_share=0.20,
+    source="issue 13 for the segments core at 1M customers / 10M orders (the build's from issue 4)",
+)
+PROJECT_TARGETS = Targets(
+    run_max_ratio=3.5,
+    build_max_ratio=None,
+    daily_max_share=0.25,
+    source="issue 13 for the whole project at 1M customers / 10M orders",
+)
+SCALE_TARGETS = Targets(
+    run_max_ratio=None,
+    build_max_ratio=None,
+    daily_max_share=0.10,
+    source="issue 13 for the whole project at 10M customers / 100M orders",
+)
+
+
+def targets_for(whole_project: bool, scale_only: bool) -> Targets:
+    """bench-100m's (--scale-only), the whole project's or a selection's (the core's)."""
+    if scale_only:
+        return SCALE_TARGETS
+    return PROJECT_TARGETS if whole_project else CORE_TARGETS
 
 
 @dataclass
@@ -374,7 +411,12 @@ class Bench:
             "steps": {name: asdict(step) for name, step in steps.items()},
             "daily": daily,
             "scale_only": args.scale_only,
-            "summary": summarize(steps, daily, scale_only=args.scale_only),
+            "summary": summarize(
+                steps,
+                daily,
+                scale_only=args.scale_only,
+                whole_project=not (args.selector or args.select),
+            ),
         }
 
 
@@ -465,9 +507,13 @@ def machine() -> dict[str, Any]:
 
 
 def summarize(
-    steps: Mapping[str, Measurement], daily: Mapping[str, Any], scale_only: bool = False
+    steps: Mapping[str, Measurement],
+    daily: Mapping[str, Any],
+    scale_only: bool = False,
+    whole_project: bool = True,
 ) -> dict[str, Any]:
-    """The table rows; with scale_only (the 100M-order run) the target is to complete."""
+    """The table rows, against the pass's targets (targets_for)."""
+    targets = targets_for(whole_project, scale_only)
     floor = steps["floor"].seconds
     floor_cpu = steps["floor"].cpu_seconds
     rows: list[dict[str, Any]] = []
@@ -493,22 +539,25 @@ def summarize(
 
     within_memory = all(step.peak_rss_bytes <= PEAK_RSS_MAX_BYTES for step in steps.values())
     row("floor (one DuckDB statement)", "floor", "reference", None)
-    if scale_only:
+    if targets.run_max_ratio is None:
         row("dbt run --full-refresh", "run", "completes", steps["run"].returncode == 0)
     else:
         row(
             "dbt run --full-refresh",
             "run",
-            f"<= {RUN_MAX_RATIO:g}x floor",
-            steps["run"].seconds <= RUN_MAX_RATIO * floor,
+            f"<= {targets.run_max_ratio:g}x floor",
+            steps["run"].seconds <= targets.run_max_ratio * floor,
         )
     if "build" in steps:
-        row(
-            "dbt build --full-refresh (every test)",
-            "build",
-            f"<= {BUILD_MAX_RATIO:g}x floor",
-            steps["build"].seconds <= BUILD_MAX_RATIO * floor,
-        )
+        if targets.build_max_ratio is None:
+            row("dbt build --full-refresh (every test)", "build", "reference", None)
+        else:
+            row(
+                "dbt build --full-refresh (every test)",
+                "build",
+                f"<= {targets.build_max_ratio:g}x floor",
+                steps["build"].seconds <= targets.build_max_ratio * floor,
+            )
     share = None
     to_daily_floor: dict[str, float | None] = {}
     daily_time: dict[str, Any] = {}
@@ -534,8 +583,8 @@ def summarize(
         row(
             "daily dbt run (incremental, 1 day)",
             "daily_run",
-            "completes" if scale_only else f"<= {DAILY_MAX_SHARE:.0%} of a full rebuild",
-            steps["daily_run"].returncode == 0 if scale_only else share <= DAILY_MAX_SHARE,
+            f"<= {targets.daily_max_share:.0%} of the same-day full refresh",
+            share <= targets.daily_max_share,
             share_of_full_rebuild=round(share, 3),
             cpu_share_of_full_rebuild=round(cpu_share, 3),
             share_of_full_rebuild_dbt_elapsed=engine_share,
@@ -551,6 +600,7 @@ def summarize(
         daily_time = daily_time_breakdown(steps)
     return {
         "rows": rows,
+        "targets": asdict(targets),
         "peak_rss_within_4_gib": within_memory,
         "daily_share_of_full_rebuild": None if share is None else round(share, 3),
         "daily_ratio_to_daily_floor": to_daily_floor or None,
@@ -610,11 +660,13 @@ def markdown(results: Mapping[str, Any]) -> str:
             f"{row['cpu_seconds']:.1f} | {row['cpu_ratio_to_floor']:.2f} | "
             f"{row['peak_rss_gib']:.2f} | {row['target']} | {met} |"
         )
+    if summary.get("targets"):
+        lines += ["", f"Targets: {summary['targets']['source']}."]
     within = "yes" if summary["peak_rss_within_4_gib"] else "**no**"
     matches = "yes" if results["floor_matches_customer_segments"] else "**no**"
     peak = max(row["peak_rss_gib"] for row in summary["rows"])
     memory = (
-        f"Scale check (the 4 GiB and ratio targets are for 1M customers): every step "
+        f"Scale check (the 4 GiB target is for 1M customers): every step "
         f"completed within DuckDB's memory_limit of {settings['memory_limit']}, peak RSS "
         f"{peak:.2f} GiB."
         if results.get("scale_only")
