@@ -10,7 +10,10 @@
    full rebuild, and a check that both give exactly the same marts. Next to
    the daily run: dbt's start-up (a run of one empty view, in a schema of its
    own), the daily floor (bench/daily_floor.py: bare copies of the
-   customer-level marts the run built) and every model's time.
+   customer-level marts the run built) and every model's time;
+5. with --default-profile-check, `dbt run --full-refresh` with the default
+   `duckdb` output of profiles/profiles.yml (its own memory limit and threads)
+   into a schema of its own, dropped afterwards: its peak RSS.
 
 Each command runs as a fresh child process; its wall time and peak resident
 memory (os.wait4, the child's own rusage) are recorded. dbt's parse is warmed
@@ -60,6 +63,16 @@ STARTUP_SCHEMA = "bench_startup"
 STARTUP_MODEL = "stg_shop__customers"
 # the daily floor's copies of the marts (bench/daily_floor.py), dropped afterwards
 DAILY_FLOOR_SCHEMA = "bench_daily_floor"
+# --default-profile-check: a full refresh with the default `duckdb` output of
+# profiles/profiles.yml (its own memory limit and threads), dropped afterwards
+DEFAULT_PROFILE_SCHEMA = "bench_default_profile"
+# the environment variables of the bench output that the default one reads too:
+# unset for that step, so that it runs with the profile's own defaults
+BENCH_PROFILE_VARIABLES = (
+    "SEGMENTS_DUCKDB_MEMORY_LIMIT",
+    "SEGMENTS_DUCKDB_THREADS",
+    "SEGMENTS_DUCKDB_TEMP_DIRECTORY",
+)
 # the prediction fit, rerun by every daily run (SEGMENTS.md section 12)
 PREDICTION_FIT_MODEL = "int_prediction_parameters_fitted"
 COMPARED_MARTS = ("customer_segments", "rejected_rows", "source_reconciliation")
@@ -73,6 +86,7 @@ HISTORY_MARTS = (
 GIB = 1024**3
 
 PEAK_RSS_MAX_BYTES = 4 * GIB
+DEFAULT_PROFILE_ROW = "dbt run --full-refresh, default profile"
 
 
 @dataclass(frozen=True)
@@ -206,12 +220,13 @@ class Bench:
             Path(args.database).resolve() if args.in_place else self.work / "bench_work.duckdb"
         )
         self.logs = self.work / "logs"
-        # the selection and concurrency of every measured dbt command (parse takes neither)
-        self.run_options = [
+        # the selection and concurrency of every measured dbt command (parse takes neither);
+        # the default profile's step keeps the selection and the profile's own threads
+        self.selection_options = [
             *(["--select", *args.select] if args.select else []),
             *(["--selector", args.selector] if args.selector else []),
-            *(["--threads", str(args.dbt_threads)] if args.dbt_threads else []),
         ]
+        self.thread_options = ["--threads", str(args.dbt_threads)] if args.dbt_threads else []
         self.environment = {
             **os.environ,
             "DO_NOT_TRACK": "1",
@@ -230,13 +245,19 @@ class Bench:
         extra: Sequence[str] = (),
         measured: bool = True,
         selected: bool = True,
+        target: str = "bench",
     ) -> Measurement:
         target_path = self.work / f"target_{schema}"
+        run_options = (
+            []
+            if command == "parse" or not selected
+            else self.selection_options + (self.thread_options if target == "bench" else [])
+        )
         args = [
             str(BIN / "dbt"),
             command,
             "--target",
-            "bench",
+            target,
             "--profiles-dir",
             str(PROJECT_DIR / "profiles"),
             "--project-dir",
@@ -247,10 +268,13 @@ class Bench:
             str(self.logs / f"dbt_{schema}"),
             "--vars",
             json.dumps(self.dbt_vars(as_of)),
-            *([] if command == "parse" or not selected else self.run_options),
+            *run_options,
             *extra,
         ]
         environment = {**self.environment, "SEGMENTS_TARGET_SCHEMA": schema}
+        if target != "bench":
+            for variable in BENCH_PROFILE_VARIABLES:
+                environment.pop(variable, None)
         log = self.logs / f"{step.replace(' ', '_').replace('/', '_')}.log"
         run_results = target_path / "run_results.json" if measured else None
         return measure(step, args, environment, log, run_results)
@@ -380,6 +404,26 @@ class Bench:
                 "equal": equal,
                 "floor_copies": copies,
             }
+        if args.default_profile_check:
+            # the default `duckdb` output on the same data: its peak RSS
+            check_as_of = date.fromisoformat(daily["as_of"]) if daily else as_of
+            self.dbt(
+                "parse (warm-up)",
+                "parse",
+                check_as_of,
+                schema=DEFAULT_PROFILE_SCHEMA,
+                measured=False,
+                target="duckdb",
+            )
+            steps["default_profile_run"] = self.dbt(
+                DEFAULT_PROFILE_ROW,
+                "run",
+                check_as_of,
+                schema=DEFAULT_PROFILE_SCHEMA,
+                extra=["--full-refresh"],
+                target="duckdb",
+            )
+            drop_schemas(self.database, layer_schemas(DEFAULT_PROFILE_SCHEMA))
         load_after = os.getloadavg()
         return {
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -598,10 +642,18 @@ def summarize(
             row("daily floor (bare copies of the marts)", "daily_floor", "reference", None)
         row("dbt run --full-refresh, same day", "daily_full_refresh", "reference", None)
         daily_time = daily_time_breakdown(steps)
+    if "default_profile_run" in steps:
+        row(
+            DEFAULT_PROFILE_ROW,
+            "default_profile_run",
+            f"peak RSS <= {PEAK_RSS_MAX_BYTES / GIB:g} GiB",
+            steps["default_profile_run"].peak_rss_bytes <= PEAK_RSS_MAX_BYTES,
+        )
     return {
         "rows": rows,
         "targets": asdict(targets),
         "peak_rss_within_4_gib": within_memory,
+        "profiles_measured": ["bench", "duckdb"] if "default_profile_run" in steps else ["bench"],
         "daily_share_of_full_rebuild": None if share is None else round(share, 3),
         "daily_ratio_to_daily_floor": to_daily_floor or None,
         "daily_time": daily_time or None,
@@ -670,7 +722,7 @@ def markdown(results: Mapping[str, Any]) -> str:
         f"completed within DuckDB's memory_limit of {settings['memory_limit']}, peak RSS "
         f"{peak:.2f} GiB."
         if results.get("scale_only")
-        else f"Peak RSS within 4 GiB in every step: {within}."
+        else f"Peak RSS within 4 GiB in every step: {within} ({profiles_measured(summary)})."
     )
     lines += ["", f"{memory} The floor's output equals customer_segments: {matches}."]
     fit = results.get("prediction_fit") or {}
@@ -710,6 +762,19 @@ def markdown(results: Mapping[str, Any]) -> str:
             lines.append(f"- {name}: {nodes}; total by type {step['node_seconds_by_type']}")
     lines.append("")
     return "\n".join(lines)
+
+
+def profiles_measured(summary: Mapping[str, Any]) -> str:
+    """Which outputs of profiles/profiles.yml the peak-RSS sentence covers."""
+    if "duckdb" in summary.get("profiles_measured", ["bench"]):
+        return (
+            "measured with the `bench` output of profiles/profiles.yml and, for "
+            "`dbt run --full-refresh`, with the default `duckdb` output"
+        )
+    return (
+        "measured with the `bench` output of profiles/profiles.yml only; "
+        "--default-profile-check measures the default `duckdb` output too"
+    )
 
 
 def and_list(items: Sequence[str]) -> str:
@@ -817,6 +882,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--scale-only",
         action="store_true",
         help="the target is to complete within memory_limit (the 100M-order run), not the ratios",
+    )
+    parser.add_argument(
+        "--default-profile-check",
+        action="store_true",
+        help="after the other steps, dbt run --full-refresh with the default `duckdb` output "
+        "of profiles/profiles.yml (its own memory limit) into a schema of its own: its peak RSS",
     )
     parser.add_argument(
         "--in-place",

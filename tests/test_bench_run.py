@@ -239,3 +239,59 @@ def test_at_100m_orders_the_run_completes_and_the_daily_run_is_within_10_percent
     assert "Targets: issue 13 for the whole project at 10M customers / 100M orders." in markdown(
         results
     )
+
+
+def _with_rss(step: Measurement, gib: float) -> Measurement:
+    step.peak_rss_bytes = int(gib * 2**30)
+    return step
+
+
+def test_the_default_profiles_full_refresh_is_judged_on_its_peak_rss():
+    steps = {
+        "floor": _step("floor", 10.0, 10.0),
+        "run": _step("run", 30.0, 40.0, dict(MODELS)),
+        "default_profile_run": _with_rss(_step("default", 50.0, 60.0, dict(MODELS)), 3.9),
+    }
+    results = _results(steps, {})
+    summary = results["summary"]
+    assert summary["rows"][-1]["step"] == "dbt run --full-refresh, default profile"
+    assert _targets(summary)["dbt run --full-refresh, default profile"] == (
+        "peak RSS <= 4 GiB",
+        True,
+    )
+    assert summary["profiles_measured"] == ["bench", "duckdb"]
+    assert summary["peak_rss_within_4_gib"] is True
+    text = markdown(results)
+    assert (
+        "| dbt run --full-refresh, default profile | 50.0 | 5.00 | 60.0 | 6.00 | 3.90 | "
+        "peak RSS <= 4 GiB | yes |"
+    ) in text
+    assert (
+        "Peak RSS within 4 GiB in every step: yes (measured with the `bench` output of "
+        "profiles/profiles.yml and, for `dbt run --full-refresh`, with the default "
+        "`duckdb` output)."
+    ) in text
+
+    steps["default_profile_run"] = _with_rss(_step("default", 50.0, 60.0, dict(MODELS)), 4.2)
+    results = _results(steps, {})
+    summary = results["summary"]
+    assert _targets(summary)["dbt run --full-refresh, default profile"] == (
+        "peak RSS <= 4 GiB",
+        False,
+    )
+    assert summary["peak_rss_within_4_gib"] is False
+    assert "Peak RSS within 4 GiB in every step: **no** (measured with the `bench`" in (
+        markdown(results)
+    )
+
+
+def test_without_the_check_the_peak_rss_sentence_names_the_bench_profile_alone():
+    steps = {"floor": _step("floor", 2.0, 2.0), "run": _step("run", 4.0, 6.0, dict(MODELS))}
+    results = _results(steps, {})
+    assert results["summary"]["profiles_measured"] == ["bench"]
+    assert "default profile |" not in markdown(results)
+    assert (
+        "Peak RSS within 4 GiB in every step: yes (measured with the `bench` output of "
+        "profiles/profiles.yml only; --default-profile-check measures the default "
+        "`duckdb` output too)."
+    ) in markdown(results)
