@@ -9,9 +9,9 @@ BENCH_100M_DB := warehouse/bench_100m.duckdb
 bench-data: setup ## 1M customers (about 10M orders) of messy raw data in warehouse/bench.duckdb
 	$(BIN)/python -m tools.bench_data --customers $(BENCH_CUSTOMERS) --database $(BENCH_DB)
 
-bench: setup ## floor vs dbt run, dbt build and a daily incremental run (start-up, daily floor, time by model); writes bench/results*.md and .json
+bench: setup ## floor vs dbt run, dbt build and a daily incremental run (start-up, daily floor, time by model) and the default profile's peak RSS; writes bench/results*.md and .json
 	@test -f $(BENCH_DB) || $(MAKE) --no-print-directory bench-data
-	$(BIN)/python -m bench.run --database $(BENCH_DB) --output bench/results
+	$(BIN)/python -m bench.run --database $(BENCH_DB) --output bench/results --default-profile-check
 	$(BIN)/python -m bench.run --database $(BENCH_DB) --output bench/results-core --selector segments_core
 
 # At 100M orders one model's sorts and aggregates need most of the memory limit:

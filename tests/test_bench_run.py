@@ -34,10 +34,15 @@ def _step(name: str, seconds: float, cpu: float, models: dict[str, float] | None
     )
 
 
-def _results(steps: dict[str, Measurement], daily: dict[str, Any]) -> dict[str, Any]:
+def _results(
+    steps: dict[str, Measurement],
+    daily: dict[str, Any],
+    whole_project: bool = True,
+    scale_only: bool = False,
+) -> dict[str, Any]:
     return {
         "generated_at": "2026-07-01T00:00:00+00:00",
-        "selection": "the whole project",
+        "selection": "the whole project" if whole_project else "selector segments_core",
         "machine": {"cpus": 2, "memory_gib": 24.0, "python": "3.12", "duckdb": "x"},
         "load_average_before": [0.1],
         "load_average_after": [0.2],
@@ -47,8 +52,8 @@ def _results(steps: dict[str, Measurement], daily: dict[str, Any]) -> dict[str, 
         "prediction_fit": {},
         "steps": {name: asdict(step) for name, step in steps.items()},
         "daily": daily,
-        "scale_only": False,
-        "summary": summarize(steps, daily),
+        "scale_only": scale_only,
+        "summary": summarize(steps, daily, scale_only=scale_only, whole_project=whole_project),
     }
 
 
@@ -143,3 +148,150 @@ def test_daily_floor_copies_the_marts_and_current_spells(tmp_path, monkeypatch):
         assert connection.execute("select count(*) from scratch.customer_segments").fetchone() == (
             1,
         )
+
+
+def _targets(summary: dict[str, Any]) -> dict[str, tuple[str, bool | None]]:
+    return {row["step"]: (row["target"], row["meets_target"]) for row in summary["rows"]}
+
+
+def _daily() -> dict[str, Any]:
+    return {
+        "as_of": "2026-07-01",
+        "rows_added": {"customers": 1},
+        "equal": {"customer_segments": True},
+        "floor_copies": ["customer_segments"],
+    }
+
+
+def test_the_core_is_judged_on_issue_13s_targets_and_issue_4s_build():
+    # floor 10 s: run 14 s (1.4x), build 41 s (4.1x), daily 4.5 s of a 24 s full refresh (19 %)
+    steps = {
+        "floor": _step("floor", 10.0, 10.0),
+        "run": _step("run", 14.0, 20.0, dict(MODELS)),
+        "build": _step("build", 41.0, 50.0, dict(MODELS)),
+        "daily_run": _step("daily", 4.5, 5.0, dict(MODELS)),
+        "daily_full_refresh": _step("full", 24.0, 30.0, dict(MODELS)),
+    }
+    results = _results(steps, _daily(), whole_project=False)
+    targets = _targets(results["summary"])
+    assert targets["dbt run --full-refresh"] == ("<= 1.5x floor", True)
+    assert targets["dbt build --full-refresh (every test)"] == ("<= 4x floor", False)
+    assert targets["daily dbt run (incremental, 1 day)"] == (
+        "<= 20% of the same-day full refresh",
+        True,
+    )
+    steps["run"] = _step("run", 16.0, 20.0, dict(MODELS))
+    steps["daily_run"] = _step("daily", 5.0, 5.0, dict(MODELS))
+    targets = _targets(_results(steps, _daily(), whole_project=False)["summary"])
+    assert targets["dbt run --full-refresh"] == ("<= 1.5x floor", False)
+    assert targets["daily dbt run (incremental, 1 day)"][1] is False
+    text = markdown(results)
+    assert (
+        "Targets: issue 13 for the segments core at 1M customers / 10M orders "
+        "(the build's from issue 4)."
+    ) in text
+
+
+def test_the_whole_project_is_judged_on_issue_13s_targets():
+    # floor 10 s: run 34 s (3.4x), daily 6 s of a 24 s full refresh (25 %)
+    steps = {
+        "floor": _step("floor", 10.0, 10.0),
+        "run": _step("run", 34.0, 40.0, dict(MODELS)),
+        "build": _step("build", 80.0, 90.0, dict(MODELS)),
+        "daily_run": _step("daily", 6.0, 7.0, dict(MODELS)),
+        "daily_full_refresh": _step("full", 24.0, 30.0, dict(MODELS)),
+    }
+    results = _results(steps, _daily())
+    targets = _targets(results["summary"])
+    assert targets["dbt run --full-refresh"] == ("<= 3.5x floor", True)
+    assert targets["dbt build --full-refresh (every test)"] == ("reference", None)
+    assert targets["daily dbt run (incremental, 1 day)"] == (
+        "<= 25% of the same-day full refresh",
+        True,
+    )
+    steps["run"] = _step("run", 36.0, 40.0, dict(MODELS))
+    steps["daily_run"] = _step("daily", 6.5, 7.0, dict(MODELS))
+    targets = _targets(_results(steps, _daily())["summary"])
+    assert targets["dbt run --full-refresh"] == ("<= 3.5x floor", False)
+    assert targets["daily dbt run (incremental, 1 day)"][1] is False
+    assert "Targets: issue 13 for the whole project at 1M customers / 10M orders." in markdown(
+        results
+    )
+
+
+def test_at_100m_orders_the_run_completes_and_the_daily_run_is_within_10_percent():
+    steps = {
+        "floor": _step("floor", 10.0, 10.0),
+        "run": _step("run", 100.0, 120.0, dict(MODELS)),
+        "daily_run": _step("daily", 9.0, 10.0, dict(MODELS)),
+        "daily_full_refresh": _step("full", 100.0, 120.0, dict(MODELS)),
+    }
+    results = _results(steps, _daily(), scale_only=True)
+    targets = _targets(results["summary"])
+    assert targets["dbt run --full-refresh"] == ("completes", True)
+    assert targets["daily dbt run (incremental, 1 day)"] == (
+        "<= 10% of the same-day full refresh",
+        True,
+    )
+    steps["daily_run"] = _step("daily", 11.0, 10.0, dict(MODELS))
+    targets = _targets(_results(steps, _daily(), scale_only=True)["summary"])
+    assert targets["daily dbt run (incremental, 1 day)"][1] is False
+    assert "Targets: issue 13 for the whole project at 10M customers / 100M orders." in markdown(
+        results
+    )
+
+
+def _with_rss(step: Measurement, gib: float) -> Measurement:
+    step.peak_rss_bytes = int(gib * 2**30)
+    return step
+
+
+def test_the_default_profiles_full_refresh_is_judged_on_its_peak_rss():
+    steps = {
+        "floor": _step("floor", 10.0, 10.0),
+        "run": _step("run", 30.0, 40.0, dict(MODELS)),
+        "default_profile_run": _with_rss(_step("default", 50.0, 60.0, dict(MODELS)), 3.9),
+    }
+    results = _results(steps, {})
+    summary = results["summary"]
+    assert summary["rows"][-1]["step"] == "dbt run --full-refresh, default profile"
+    assert _targets(summary)["dbt run --full-refresh, default profile"] == (
+        "peak RSS <= 4 GiB",
+        True,
+    )
+    assert summary["profiles_measured"] == ["bench", "duckdb"]
+    assert summary["peak_rss_within_4_gib"] is True
+    text = markdown(results)
+    assert (
+        "| dbt run --full-refresh, default profile | 50.0 | 5.00 | 60.0 | 6.00 | 3.90 | "
+        "peak RSS <= 4 GiB | yes |"
+    ) in text
+    assert (
+        "Peak RSS within 4 GiB in every step: yes (measured with the `bench` output of "
+        "profiles/profiles.yml and, for `dbt run --full-refresh`, with the default "
+        "`duckdb` output)."
+    ) in text
+
+    steps["default_profile_run"] = _with_rss(_step("default", 50.0, 60.0, dict(MODELS)), 4.2)
+    results = _results(steps, {})
+    summary = results["summary"]
+    assert _targets(summary)["dbt run --full-refresh, default profile"] == (
+        "peak RSS <= 4 GiB",
+        False,
+    )
+    assert summary["peak_rss_within_4_gib"] is False
+    assert "Peak RSS within 4 GiB in every step: **no** (measured with the `bench`" in (
+        markdown(results)
+    )
+
+
+def test_without_the_check_the_peak_rss_sentence_names_the_bench_profile_alone():
+    steps = {"floor": _step("floor", 2.0, 2.0), "run": _step("run", 4.0, 6.0, dict(MODELS))}
+    results = _results(steps, {})
+    assert results["summary"]["profiles_measured"] == ["bench"]
+    assert "default profile |" not in markdown(results)
+    assert (
+        "Peak RSS within 4 GiB in every step: yes (measured with the `bench` output of "
+        "profiles/profiles.yml only; --default-profile-check measures the default "
+        "`duckdb` output too)."
+    ) in markdown(results)
