@@ -109,7 +109,7 @@ class Days:
             customers=300,
             seed=11,
             as_of=AS_OF,
-            horizon_days=DAYS + 3,
+            horizon_days=DAYS + 4,
             progress=False,
         )
         shutil.copyfile(self.incremental.database, self.full.database)
@@ -474,6 +474,19 @@ def test_history_rebuilds_and_missed_days_equal_full_refresh(days: Days) -> None
     assert days.differences(MARTS + STATE + HISTORY) == {}
     assert days.history_increment()[0] == 0  # rebuilt: nobody to carry forward
     days.run_both(as_of, history_start_date=(history_start + timedelta(days=45)).isoformat())
+    assert days.differences(MARTS + STATE + HISTORY) == {}
+    affected, customers, recorded = days.history_increment()
+    assert 0 < affected < customers / 2 and recorded == as_of
+
+
+def test_history_carried_forward_in_a_far_time_zone(days: Days) -> None:
+    """The affected customers' UTC bounds are widened by the largest offsets:
+    a day carried forward in UTC+14 equals a full refresh (issue 13)."""
+    zone = {"reporting_timezone": "Pacific/Kiritimati"}
+    days.run_both(days.as_of, **zone)  # a setting changed: rebuilt
+    assert days.history_increment()[0] == 0
+    as_of = days.next_day()
+    days.run_both(as_of, **zone)
     assert days.differences(MARTS + STATE + HISTORY) == {}
     affected, customers, recorded = days.history_increment()
     assert 0 < affected < customers / 2 and recorded == as_of

@@ -164,10 +164,18 @@
         ~ ref('int_history_customers_affected') ~ ' as affected)'
     ] -%}
     {%- if moved and kind == 'edges' -%}
+        {#-
+            every customer has one row at the table's first day, which lies
+            between the recorded start and the new one (a run cut short may
+            have moved it): reading that range finds every customer without
+            reading the order days before it
+        -#}
         {%- do statements.append(
             'insert into ' ~ this ~ ' (customer_id, edge_date, orders_placed)'
             ~ ' select distinct edges.customer_id, ' ~ start ~ ', 0 from ' ~ this ~ ' as edges'
-            ~ ' where not exists (select 1 from ' ~ this ~ ' as at_start'
+            ~ " where edges.edge_date >= cast('" ~ history_previous_state().history_start_date ~ "' as date)"
+            ~ ' and edges.edge_date < ' ~ start
+            ~ ' and not exists (select 1 from ' ~ this ~ ' as at_start'
             ~ ' where at_start.customer_id = edges.customer_id and at_start.edge_date = ' ~ start ~ ')'
         ) -%}
         {%- do statements.append('delete from ' ~ this ~ ' where edge_date < ' ~ start ~ ' and orders_placed = 0') -%}
