@@ -19,9 +19,7 @@ import argparse
 import time
 from collections.abc import Sequence
 
-import duckdb
-
-from bench.floor import duckdb_settings
+from bench.floor import connect
 
 # what each copy reads from the target schema; `current_spells` is the open
 # spell of every customer in the segment history
@@ -59,9 +57,7 @@ def run_daily_floor(
     database: str, copies: Sequence[str], target_schema: str, scratch_schema: str
 ) -> float:
     """Copy each mart into `scratch_schema` (which must not exist); returns the wall time."""
-    with duckdb.connect(database) as connection:
-        for name, value in duckdb_settings().items():
-            connection.execute(f"set {name} = '{value}'")
+    with connect(database) as connection:
         connection.execute(f"create schema {scratch_schema}")
         started = time.perf_counter()
         for statement in copy_statements(copies, target_schema, scratch_schema):

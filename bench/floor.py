@@ -31,6 +31,14 @@ def duckdb_settings() -> dict[str, str]:
     }
 
 
+def connect(database: str) -> duckdb.DuckDBPyConnection:
+    """A connection to the bench database with the `bench` profile's settings."""
+    connection = duckdb.connect(database)
+    for name, value in duckdb_settings().items():
+        connection.execute(f"set {name} = '{value}'")
+    return connection
+
+
 def floor_sql(raw_schema: str, floor_schema: str, as_of: str) -> str:
     return (
         FLOOR_SQL.read_text()
@@ -42,9 +50,7 @@ def floor_sql(raw_schema: str, floor_schema: str, as_of: str) -> str:
 
 def run_floor(database: str, raw_schema: str, floor_schema: str, as_of: str) -> float:
     """Execute the floor; returns its wall time in seconds."""
-    with duckdb.connect(database) as connection:
-        for name, value in duckdb_settings().items():
-            connection.execute(f"set {name} = '{value}'")
+    with connect(database) as connection:
         connection.execute(f"create schema if not exists {floor_schema}")
         started = time.perf_counter()
         connection.execute(floor_sql(raw_schema, floor_schema, as_of))

@@ -374,26 +374,24 @@ def test_pii_reaches_the_target_schema_only_in_the_marts(manifest: dict[str, Any
     assert in_target == {"customer_segments", "customer_segments_sync"}
 
 
+def _macro_list(manifest: dict[str, Any], name: str) -> list[str]:
+    """The names a project macro returns as a list literal (`return([...])`)."""
+    macro = next(
+        macro
+        for macro in manifest["macros"].values()
+        if macro["name"] == name and macro["package_name"] == "lifecycle_segments"
+    )
+    return re.findall(r"'([a-z_]+)'", macro["macro_sql"].split("return(")[1])
+
+
 def test_history_rules_key_covers_what_the_history_reads(manifest: dict[str, Any]) -> None:
     """A setting the kept history's rules read must rebuild it when changed:
     history_rules_vars() lists every var the models kept by the day read,
     besides as_of_date and history_start_date (handled on their own)."""
-    macro = next(
-        macro
-        for macro in manifest["macros"].values()
-        if macro["name"] == "history_rules_vars" and macro["package_name"] == "lifecycle_segments"
-    )
-    listed = set(re.findall(r"'([a-z_]+)'", macro["macro_sql"].split("return(")[1]))
+    listed = set(_macro_list(manifest, "history_rules_vars"))
     nodes = {node["name"]: node for node in _models(manifest)}
-    kept = [
-        "int_customer_order_dates_aggregated",
-        "int_net_revenue_changes_aggregated",
-        "int_segment_edges_unioned",
-        "int_segment_edges_evaluated",
-        "customer_segment_history",
-        "customer_segment_changes",
-        "int_history_customers_affected",
-    ]
+    kept = _macro_list(manifest, "history_incremental_models")
+    assert "customer_segment_history" in kept and "int_segment_edges_evaluated" in kept
     read: set[str] = set()
     for name in kept:
         for ancestor in _ancestors(manifest, nodes[name]["unique_id"]) | {nodes[name]["unique_id"]}:

@@ -239,12 +239,6 @@
 {% endmacro %}
 
 
-{% macro _date_as_timestamp(day) -%}
-    {#- Midnight of a Python date as a SQL timestamp literal. -#}
-    cast('{{ day.strftime("%Y-%m-%d") }} 00:00:00' as {{ dbt.type_timestamp() }})
-{%- endmacro %}
-
-
 {% macro _days_before(day, days) %}
     {#- A Python date `days` days before `day`, no earlier than 0001-01-01. -#}
     {%- set earliest = modules.datetime.date(1, 1, 1) -%}

@@ -114,7 +114,7 @@ affected as (
     -- an order or return dated after the previous as_of_date
     select customer_id
     from statuses
-    where last_event_at >= {{ _date_as_timestamp(previous_as_of) }}
+    where last_event_at >= {{ _timestamp_literal(previous_as_of) }}
 
     union
 
@@ -122,8 +122,8 @@ affected as (
     select customer_id
     from clean_orders
     where
-        ordered_at >= {{ _date_as_timestamp(_days_before(previous_as_of, active_days)) }}
-        and ordered_at < {{ _date_as_timestamp(_days_before(as_of + 2 * day, active_days)) }}
+        ordered_at >= {{ _timestamp_literal(_days_before(previous_as_of, active_days)) }}
+        and ordered_at < {{ _timestamp_literal(_days_before(as_of + 2 * day, active_days)) }}
 
     union
 
@@ -132,12 +132,12 @@ affected as (
     from customers
     where
         (
-            signed_up_at >= {{ _date_as_timestamp(previous_as_of) }}
-            and signed_up_at < {{ _date_as_timestamp(as_of + 2 * day) }}
+            signed_up_at >= {{ _timestamp_literal(previous_as_of) }}
+            and signed_up_at < {{ _timestamp_literal(as_of + 2 * day) }}
         )
         or (
-            signed_up_at >= {{ _date_as_timestamp(_days_before(previous_as_of, signup_days)) }}
-            and signed_up_at < {{ _date_as_timestamp(_days_before(as_of + 2 * day, signup_days)) }}
+            signed_up_at >= {{ _timestamp_literal(_days_before(previous_as_of, signup_days)) }}
+            and signed_up_at < {{ _timestamp_literal(_days_before(as_of + 2 * day, signup_days)) }}
         )
 
 )
