@@ -395,13 +395,22 @@ class Bench:
                 for mart in COMPARED_MARTS + (() if args.selector or args.select else HISTORY_MARTS)
             }
             print(f"  incremental equals full refresh: {equal}", flush=True)
-            if args.in_place and not args.keep_work:
-                # the same-day full refresh only served the comparison
+            # what differs, for the customers a diagnosis starts from
+            differences = {
+                mart: row_differences(self.database, mart)
+                for mart, same in equal.items()
+                if not same
+            }
+            for mart, found in differences.items():
+                print(f"  {mart} differs: {found}", flush=True)
+            if args.in_place and not args.keep_work and not differences:
+                # the same-day full refresh only served the comparison (kept when it differs)
                 drop_schemas(self.database, layer_schemas(FULL_SCHEMA))
             daily = {
                 "as_of": new_as_of.isoformat(),
                 "rows_added": added,
                 "equal": equal,
+                "differences": differences,
                 "floor_copies": copies,
             }
         if args.default_profile_check:
@@ -515,6 +524,48 @@ def same_rows(database: Path, left: str, right: str) -> bool:
             f"except all select {columns} from {left}))"
         ).fetchone()[0]
     return differences == 0
+
+
+def row_differences(database: Path, mart: str, sample: int = 3) -> dict[str, Any]:
+    """How a daily mart differs from the same-day full refresh, by customer where it has one.
+
+    The rows only the daily run has and only the full refresh has, the customers
+    they name, how many of those the daily run recomputed
+    (int_history_customers_affected), and every differing row of a few of them.
+    """
+    left, right = f"{SCHEMA}.{mart}", f"{FULL_SCHEMA}.{mart}"
+    with duckdb.connect(str(database), read_only=True) as connection:
+        names = [row[0] for row in connection.execute(f"describe {left}").fetchall()]
+        columns = ", ".join(names)
+        connection.execute(
+            f"create temp table differing as "
+            f"select 'daily' as side, * from (select {columns} from {left} "
+            f"except all select {columns} from {right}) "
+            f"union all select 'full_refresh' as side, * from (select {columns} from {right} "
+            f"except all select {columns} from {left})"
+        )
+        sides = dict(
+            connection.execute("select side, count(*) from differing group by side").fetchall()
+        )
+        found: dict[str, Any] = {
+            "rows_only_daily": sides.get("daily", 0),
+            "rows_only_full_refresh": sides.get("full_refresh", 0),
+        }
+        if "customer_id" not in names:
+            rows = connection.execute(f"select * from differing order by 2, 1 limit {sample * 4}")
+            found["sample_rows"] = [[str(value) for value in row] for row in rows.fetchall()]
+            return found
+        affected = f"{INTERMEDIATE_SCHEMA}.int_history_customers_affected"
+        found["customers"], found["customers_recomputed"] = connection.execute(
+            "select count(distinct customer_id), count(distinct case when customer_id in "
+            f"(select customer_id from {affected}) then customer_id end) from differing"
+        ).fetchone()
+        rows = connection.execute(
+            "select * from differing where customer_id in (select distinct customer_id "
+            f"from differing order by customer_id limit {sample}) order by customer_id, 1"
+        )
+        found["sample_rows"] = [[str(value) for value in row] for row in rows.fetchall()]
+    return found
 
 
 def read_prediction_fit(database: Path) -> dict[str, Any]:
@@ -750,6 +801,8 @@ def markdown(results: Mapping[str, Any]) -> str:
                 "(the warehouse work). "
                 f"Equal to the full refresh: {equal}."
             )
+            for mart, found in (daily.get("differences") or {}).items():
+                lines.append(f"How {mart} differs (bench/run.py row_differences): {found}")
     lines += daily_time_lines(results)
     threads = settings["dbt_threads"]
     at_once = f"concurrent on {threads} threads" if int(threads) > 1 else "one at a time"

@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 
 from bench import daily_floor
-from bench.run import Measurement, markdown, summarize
+from bench.run import Measurement, markdown, row_differences, summarize
 
 MODELS = {
     "int_prediction_parameters_fitted": 6.0,
@@ -120,6 +120,57 @@ def test_a_selection_without_history_says_what_it_did_not_copy():
         "copied: this selection does not build "
         "customer_segment_history, customer_segments_sync.)"
     ) in text
+
+
+def test_a_daily_mart_that_differs_names_its_rows_and_customers(tmp_path):
+    database = tmp_path / "bench.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        for schema in ("analytics", "analytics_full", "analytics_intermediate"):
+            connection.execute(f"create schema {schema}")
+        connection.execute(
+            "create table analytics.spells as "
+            "select * from (values ('a', 1), ('b', 2), ('c', 3)) as t(customer_id, x)"
+        )
+        connection.execute(
+            "create table analytics_full.spells as "
+            "select * from (values ('a', 1), ('b', 5), ('c', 3), ('d', 1)) as t(customer_id, x)"
+        )
+        connection.execute(
+            "create table analytics_intermediate.int_history_customers_affected as "
+            "select 'b' as customer_id"
+        )
+        connection.execute("create table analytics.summary as select 1 as x union all select 2")
+        connection.execute(
+            "create table analytics_full.summary as select 1 as x union all select 3"
+        )
+    # b was recomputed and still differs; d was missed by the daily run
+    assert row_differences(database, "spells") == {
+        "rows_only_daily": 1,
+        "rows_only_full_refresh": 2,
+        "customers": 2,
+        "customers_recomputed": 1,
+        "sample_rows": [
+            ["daily", "b", "2"],
+            ["full_refresh", "b", "5"],
+            ["full_refresh", "d", "1"],
+        ],
+    }
+    assert row_differences(database, "summary") == {
+        "rows_only_daily": 1,
+        "rows_only_full_refresh": 1,
+        "sample_rows": [["daily", "2"], ["full_refresh", "3"]],
+    }
+    steps = _daily_steps()
+    daily = {
+        "as_of": "2026-07-01",
+        "rows_added": {"customers": 1},
+        "equal": {"customer_segments": True, "summary": False},
+        "differences": {"summary": row_differences(database, "summary")},
+        "floor_copies": ["customer_segments"],
+    }
+    text = markdown(_results(steps, daily))
+    assert "Equal to the full refresh: customer_segments yes, summary **no**." in text
+    assert "How summary differs (bench/run.py row_differences): {'rows_only_daily': 1" in text
 
 
 def test_without_the_daily_step_there_is_no_daily_section():
