@@ -8,11 +8,14 @@
       customer any delivery of a changed order or return names, and
       int_customers_versioned every customer whose own row was delivered;
     - an order or return of theirs is dated after the previous as_of_date and
-      may now have happened (last_event_at at or after midnight UTC of that
-      day, which holds for an event after it in any time zone);
+      may now have happened;
     - an edge of theirs falls after the previous as_of_date: the end of an
-      order's active window, the sign-up date or the end of its window (their
-      UTC times widened by the largest time zone offsets).
+      order's active window, the sign-up date or the end of its window.
+
+    Each is a range of UTC times: a local date in reporting_timezone is a UTC
+    day when the zone is UTC, and lies within a day either side of it in any
+    other zone (offsets run from -12 to +14 hours), so the ranges are widened
+    by a day at both ends there (`slack`).
 
     Empty when the history is rebuilt (history_rebuild_reason()). Its pre-hook
     (history_note_run_start()) runs before any kept model changes: a rebuild
@@ -50,6 +53,10 @@
 {%- set previous_processed_at = previous.processed_at if previous is not none else none %}
 {%- set active_days = var('active_window_days') | int %}
 {%- set signup_days = var('new_signup_window_days') | int %}
+{#- the local dates after the previous as_of_date, up to as_of_date: [first_day, last_day) in UTC days -#}
+{%- set slack = 0 if var('reporting_timezone') == 'UTC' else 1 %}
+{%- set first_day = previous_as_of + (1 - slack) * day %}
+{%- set last_day = as_of + (1 + slack) * day %}
 
 with
 
@@ -114,7 +121,7 @@ affected as (
     -- an order or return dated after the previous as_of_date
     select customer_id
     from statuses
-    where last_event_at >= {{ _timestamp_literal(previous_as_of) }}
+    where last_event_at >= {{ _timestamp_literal(first_day) }}
 
     union
 
@@ -122,8 +129,8 @@ affected as (
     select customer_id
     from clean_orders
     where
-        ordered_at >= {{ _timestamp_literal(_days_before(previous_as_of, active_days)) }}
-        and ordered_at < {{ _timestamp_literal(_days_before(as_of + 2 * day, active_days)) }}
+        ordered_at >= {{ _timestamp_literal(_days_before(first_day, active_days)) }}
+        and ordered_at < {{ _timestamp_literal(_days_before(last_day, active_days)) }}
 
     union
 
@@ -132,12 +139,12 @@ affected as (
     from customers
     where
         (
-            signed_up_at >= {{ _timestamp_literal(previous_as_of) }}
-            and signed_up_at < {{ _timestamp_literal(as_of + 2 * day) }}
+            signed_up_at >= {{ _timestamp_literal(first_day) }}
+            and signed_up_at < {{ _timestamp_literal(last_day) }}
         )
         or (
-            signed_up_at >= {{ _timestamp_literal(_days_before(previous_as_of, signup_days)) }}
-            and signed_up_at < {{ _timestamp_literal(_days_before(as_of + 2 * day, signup_days)) }}
+            signed_up_at >= {{ _timestamp_literal(_days_before(first_day, signup_days)) }}
+            and signed_up_at < {{ _timestamp_literal(_days_before(last_day, signup_days)) }}
         )
 
 )
