@@ -514,14 +514,23 @@ def raw_counts(database: Path) -> dict[str, int]:
         }
 
 
+def differing_rows_sql(columns: str, left: str, right: str) -> str:
+    """SQL: the rows of one relation and not the other (multisets, both ways), with
+    `side` saying which ('left' or 'right') holds them."""
+    return (
+        f"select 'left' as side, * from (select {columns} from {left} "
+        f"except all select {columns} from {right}) "
+        f"union all select 'right' as side, * from (select {columns} from {right} "
+        f"except all select {columns} from {left})"
+    )
+
+
 def same_rows(database: Path, left: str, right: str) -> bool:
     """The two relations hold the same multiset of rows (every column)."""
     with duckdb.connect(str(database), read_only=True) as connection:
         columns = ", ".join(row[0] for row in connection.execute(f"describe {left}").fetchall())
         differences = connection.execute(
-            f"select count(*) from ((select {columns} from {left} except all "
-            f"select {columns} from {right}) union all (select {columns} from {right} "
-            f"except all select {columns} from {left}))"
+            f"select count(*) from ({differing_rows_sql(columns, left, right)})"
         ).fetchone()[0]
     return differences == 0
 
@@ -538,11 +547,9 @@ def row_differences(database: Path, mart: str, sample: int = 3) -> dict[str, Any
         names = [row[0] for row in connection.execute(f"describe {left}").fetchall()]
         columns = ", ".join(names)
         connection.execute(
-            f"create temp table differing as "
-            f"select 'daily' as side, * from (select {columns} from {left} "
-            f"except all select {columns} from {right}) "
-            f"union all select 'full_refresh' as side, * from (select {columns} from {right} "
-            f"except all select {columns} from {left})"
+            "create temp table differing as select case side when 'left' then 'daily' "
+            "else 'full_refresh' end as side, * exclude (side) "
+            f"from ({differing_rows_sql(columns, left, right)})"
         )
         sides = dict(
             connection.execute("select side, count(*) from differing group by side").fetchall()

@@ -89,6 +89,18 @@ def deliver(databases: Sequence[Path], table: str, rows: Sequence[Mapping[str, A
             )
 
 
+def redeliver_order(databases: Sequence[Path], order_id: str, loaded_at_sql: str) -> None:
+    """A copy of an order's latest raw delivery, loaded at `loaded_at_sql` (SQL), in each copy."""
+    for database in databases:
+        with duckdb.connect(str(database)) as connection:
+            connection.execute(
+                f"insert into {RAW_SCHEMA}.orders select * replace "
+                f"({loaded_at_sql} as _loaded_at) from {RAW_SCHEMA}.orders "
+                "where trim(order_id) = ? order by _loaded_at desc nulls last limit 1",
+                [order_id],
+            )
+
+
 def at(day: date, hour: int = 12) -> datetime:
     return datetime.combine(day, datetime.min.time()) + timedelta(hours=hour)
 
@@ -138,16 +150,11 @@ class Days:
         generated day's loads (after every load held). Returns how many
         customers its deliveries name: the customers it touches."""
         order_id = self.one("select min(order_id) from analytics_intermediate.int_orders_cleaned")
-        for database in self.databases:
-            with duckdb.connect(str(database)) as connection:
-                connection.execute(
-                    f"insert into {RAW_SCHEMA}.orders select * replace "
-                    f"((select delivered_until from {RAW_SCHEMA}_pending._state) "
-                    "- interval 1 microsecond as _loaded_at) "
-                    f"from {RAW_SCHEMA}.orders where trim(order_id) = ? "
-                    "order by _loaded_at desc nulls last limit 1",
-                    [order_id],
-                )
+        redeliver_order(
+            self.databases,
+            order_id,
+            f"(select delivered_until from {RAW_SCHEMA}_pending._state) - interval 1 microsecond",
+        )
         return self.one(
             "select count(distinct customer_id) from analytics_intermediate.int_orders_versioned "
             f"where order_id = '{order_id}'"
@@ -355,18 +362,8 @@ def plant_day_1(days: Days) -> dict[str, str]:
         ],
     )
     # an identical redelivery and an untimed copy of an existing order row
-    for database in days.databases:
-        with duckdb.connect(str(database)) as connection:
-            connection.execute(
-                f"insert into {RAW_SCHEMA}.orders select * replace "
-                f"(timestamp '{loaded}' as _loaded_at) from {RAW_SCHEMA}.orders "
-                f"where trim(order_id) = '{old_order}' order by _loaded_at desc nulls last limit 1"
-            )
-            connection.execute(
-                f"insert into {RAW_SCHEMA}.orders select * replace "
-                f"(null as _loaded_at) from {RAW_SCHEMA}.orders "
-                f"where trim(order_id) = '{old_order}' order by _loaded_at desc nulls last limit 1"
-            )
+    redeliver_order(days.databases, old_order, f"timestamp '{loaded}'")
+    redeliver_order(days.databases, old_order, "null")
     return {"buyer": buyer, "other": other, "moved_from": moved_from}
 
 
