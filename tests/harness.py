@@ -22,6 +22,14 @@ PROFILES_DIR = PROJECT_DIR / "profiles"
 TARGET_SCHEMA = "analytics"
 
 
+# the data tests that restate the segment history from customer_segments and
+# the clean customer rows (DECISIONLOG D90)
+HISTORY_CHECKS = (
+    "assert_customer_segment_history_starts_when_customers_exist",
+    "assert_customer_segment_history_ends_in_customer_segments",
+)
+
+
 def layer_schema(relation: str, target_schema: str = TARGET_SCHEMA) -> str:
     """The schema dbt builds a model or seed in (dbt_project.yml, DECISIONLOG D51):
     staging in <target>_staging, intermediate in <target>_intermediate, the
@@ -107,3 +115,15 @@ def describe_failures(result: dbtRunnerResult) -> str:
         if str(item.status) in {"error", "fail", "runtime error"}
     ]
     return "; ".join(failures) or "no failing node reported"
+
+
+def history_check_failures(project: DbtProject, vars: Mapping[str, Any]) -> dict[str, int]:
+    """`dbt test` of HISTORY_CHECKS on the project's database: failing rows per test."""
+    result = project.invoke(["test", "--quiet", "--select", *HISTORY_CHECKS], vars)
+    if result.exception is not None:
+        raise AssertionError(describe_failures(result))
+    found = {
+        item.node.name: item.failures for item in result.result if item.node.name in HISTORY_CHECKS
+    }
+    assert set(found) == set(HISTORY_CHECKS), found
+    return found

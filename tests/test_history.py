@@ -25,7 +25,13 @@ from typing import Any
 
 import pytest
 
-from tests.harness import DbtProject, describe_failures
+from tests.harness import (
+    HISTORY_CHECKS,
+    DbtProject,
+    describe_failures,
+    history_check_failures,
+    relation_name,
+)
 from tools import demo_data
 
 AS_OF = demo_data.DEMO_AS_OF
@@ -53,6 +59,13 @@ def run(project: DbtProject, vars: Mapping[str, Any], *args: str) -> None:
     result = project.invoke(command, vars)
     if not result.success:
         raise AssertionError(f"dbt {' '.join(command)} failed: {describe_failures(result)}")
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A copy of a DuckDB file and its write-ahead log, if any."""
+    for suffix in ("", ".wal"):
+        if Path(f"{source}{suffix}").exists():
+            shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
 
 
 def segments_on(history: list[dict[str, Any]], day: date) -> Segments:
@@ -252,6 +265,65 @@ def test_history_grown_by_daily_runs_equals_one_backfill(tmp_path: Path) -> None
     assert sorted_rows(grown) == sorted_rows(backfill)
 
 
+def test_history_checks_catch_a_missing_first_spell_and_a_wrong_current_one(
+    history_build: HistoryBuild, tmp_path: Path
+) -> None:
+    """The data tests that compare the history with the clean models and with
+    customer_segments fail on a planted fault: a first spell deleted (how the
+    10M build went wrong, bench/results-analysis.md), a current spell whose
+    segment is wrong, a current spell deleted."""
+    project = DbtProject(database=tmp_path / "demo.duckdb", target_path=tmp_path / "target")
+    copy_database(history_build.project.database, project.database)
+    run(project, VARS, "--select", "+customer_segments")
+    assert history_check_failures(project, VARS) == dict.fromkeys(HISTORY_CHECKS, 0)
+
+    history = relation_name("customer_segment_history")
+    spells = sorted(
+        history_build.history, key=lambda spell: (spell["customer_id"], spell["valid_from"])
+    )
+    first_spells = {}
+    for spell in spells:
+        first_spells.setdefault(spell["customer_id"], spell)
+    # one customer who existed before the history, one who appeared in it;
+    # both with more spells, so that deleting the first leaves a late start
+    spell_counts = Counter(spell["customer_id"] for spell in spells)
+    before = next(
+        spell
+        for spell in first_spells.values()
+        if spell["valid_from"] == HISTORY_START and spell_counts[spell["customer_id"]] > 1
+    )
+    during = next(
+        spell
+        for spell in first_spells.values()
+        if spell["valid_from"] > HISTORY_START and spell_counts[spell["customer_id"]] > 1
+    )
+    for spell in (before, during):
+        project.query(
+            f"delete from {history} where customer_id = ? and valid_from = ?",
+            [spell["customer_id"], spell["valid_from"]],
+        )
+    planted = {before["customer_id"], during["customer_id"]}
+    current = [
+        spell for spell in spells if spell["is_current"] and spell["customer_id"] not in planted
+    ]
+    wrong = current[0]
+    gone = next(spell for spell in reversed(current) if spell_counts[spell["customer_id"]] > 1)
+    other = next(segment for segment in LIFECYCLE_SEGMENTS if segment != wrong["lifecycle_segment"])
+    project.query(
+        f"update {history} set lifecycle_segment = ? where customer_id = ? and is_current",
+        [other, wrong["customer_id"]],
+    )
+    project.query(
+        f"delete from {history} where customer_id = ? and is_current", [gone["customer_id"]]
+    )
+    assert history_check_failures(project, VARS) == {
+        # the two late first spells
+        "assert_customer_segment_history_starts_when_customers_exist": 2,
+        # the wrong segment and the missing current spell
+        "assert_customer_segment_history_ends_in_customer_segments": 2,
+    }
+
+
 @pytest.mark.parametrize(
     ("history_start_date", "message"),
     [
@@ -277,10 +349,7 @@ def test_report_renders_from_the_warehouse(history_build: HistoryBuild, tmp_path
 
     # a copy: the connection dbt keeps in this process has another configuration
     database = tmp_path / "warehouse.duckdb"
-    for suffix in ("", ".wal"):
-        source = Path(f"{history_build.project.database}{suffix}")
-        if source.exists():
-            shutil.copyfile(source, f"{database}{suffix}")
+    copy_database(history_build.project.database, database)
     output = tmp_path / "report"
     assert report.main(["--database", str(database), "--output", str(output)]) == 0
     for name in (

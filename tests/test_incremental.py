@@ -36,7 +36,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from tests.harness import DbtProject, describe_failures, relation_name
+from tests.harness import DbtProject, describe_failures, history_check_failures, relation_name
 from tools import bench_data
 from tools.raw_contract import RAW_COLUMN_NAMES
 
@@ -134,6 +134,13 @@ class Days:
         args = ["run", "--select", *SELECTION, "--quiet"]
         result = project.invoke(args, vars)
         assert result.success, describe_failures(result)
+
+    def history_checks_fail(self, as_of: date) -> dict[str, int]:
+        """The data tests that restate the history from customer_segments
+        (DECISIONLOG D90) on the incremental copy: the failing ones."""
+        vars = {"raw_schema": RAW_SCHEMA, "as_of_date": as_of.isoformat()}
+        found = history_check_failures(self.incremental, vars)
+        return {name: failures for name, failures in found.items() if failures}
 
     def run_both(self, as_of: date, **settings: Any) -> None:
         self.run(self.incremental, as_of, **settings)
@@ -431,6 +438,7 @@ def test_incremental_runs_equal_full_refresh_day_by_day(days: Days) -> None:
             plants[number](days)
         days.run_both(as_of)
         assert days.differences(MARTS + STATE + HISTORY) == {}, f"day {number} ({as_of})"
+        assert days.history_checks_fail(as_of) == {}, f"day {number} ({as_of})"
         check_story(days, number)
         # the history was carried forward: some customers recomputed, not all
         affected, customers, recorded = days.history_increment()
