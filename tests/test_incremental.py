@@ -56,16 +56,17 @@ MARTS = ("customer_segments", "rejected_rows", "source_reconciliation")
 # The segment history and the marts read from it: day by day with the default
 # history_start_date (365 days before as_of_date, so it moves with every day),
 # then across a change of settings with a fixed one.
-HISTORY = (
+KEPT = (
+    # the models kept by the day that recompute only the affected customers
+    # (history_incremental_models() after int_history_customers_affected)
     "int_customer_order_dates_aggregated",
     "int_net_revenue_changes_aggregated",
     "int_segment_edges_unioned",
     "int_segment_edges_evaluated",
     "customer_segment_history",
     "customer_segment_changes",
-    "segment_daily_summary",
-    "customer_segments_sync",
 )
+HISTORY = (*KEPT, "segment_daily_summary", "customer_segments_sync")
 STATE = (
     "int_customers_versioned",
     "int_orders_versioned",
@@ -210,6 +211,17 @@ class Days:
             f"select as_of_date from {relation_name('int_history_builds_recorded')}"
         )
         return affected, customers, state[0]["as_of_date"] if state else None
+
+    def kept_models_rebuilt(self) -> list[str]:
+        """The kept models that the incremental copy's last run computed for
+        every customer instead of the affected ones (their compiled SQL):
+        none when it carried the history forward, all of them in a rebuild."""
+        rebuilt = []
+        for name in KEPT:
+            (compiled,) = self.incremental.target_path.glob(f"compiled/**/{name}.sql")
+            if "select affected.customer_id from" not in compiled.read_text():
+                rebuilt.append(name)
+        return rebuilt
 
     def segment(self, customer_id: str) -> dict[str, Any] | None:
         rows = self.incremental.query(
@@ -438,6 +450,7 @@ def test_incremental_runs_equal_full_refresh_day_by_day(days: Days) -> None:
             plants[number](days)
         days.run_both(as_of)
         assert days.differences(MARTS + STATE + HISTORY) == {}, f"day {number} ({as_of})"
+        assert days.kept_models_rebuilt() == [], f"day {number} ({as_of})"
         assert days.history_checks_fail(as_of) == {}, f"day {number} ({as_of})"
         check_story(days, number)
         # the history was carried forward: some customers recomputed, not all
@@ -498,6 +511,7 @@ def test_history_rebuilds_and_missed_days_equal_full_refresh(days: Days) -> None
     days.run_both(as_of, history_start_date=(history_start - timedelta(days=30)).isoformat())
     assert days.differences(MARTS + STATE + HISTORY) == {}
     assert days.history_increment()[0] == 0  # rebuilt: nobody to carry forward
+    assert days.kept_models_rebuilt() == list(KEPT)
     # the same as_of_date: only a redelivered order's customer is recomputed
     # (with exact UTC bounds nobody else is), everyone else is moved by deletes
     named = days.redeliver_an_order()
@@ -505,6 +519,7 @@ def test_history_rebuilds_and_missed_days_equal_full_refresh(days: Days) -> None
     assert days.differences(MARTS + STATE + HISTORY) == {}
     affected, customers, recorded = days.history_increment()
     assert affected == named and recorded == as_of
+    assert days.kept_models_rebuilt() == []
 
 
 def test_history_carried_forward_in_a_far_time_zone(days: Days) -> None:
@@ -518,6 +533,45 @@ def test_history_carried_forward_in_a_far_time_zone(days: Days) -> None:
     assert days.differences(MARTS + STATE + HISTORY) == {}
     affected, customers, recorded = days.history_increment()
     assert 0 < affected < customers / 2 and recorded == as_of
+
+
+def test_a_history_that_fails_its_checks_is_rebuilt_by_the_next_run(days: Days) -> None:
+    """A history that lost a customer's first spell (as a full refresh at 10M
+    customers once did) fails its check, and the check's run drops the record
+    of the history's last build (DECISIONLOG D91): the next run, on the same
+    day with nothing new to carry forward, rebuilds the history instead of
+    keeping the fault."""
+    days.run_both(days.as_of)  # the story's settings again (an earlier test changed them)
+    days.run_both(days.as_of)  # carried forward: the same day recomputes the same customers
+    assert days.kept_models_rebuilt() == []
+    history = relation_name("customer_segment_history")
+    recomputed = relation_name("int_history_customers_affected")
+    # a customer the next run does not recompute: only the record can repair them
+    customer_id, first_day = next(
+        (row["customer_id"], row["first_day"])
+        for row in days.incremental.query(
+            f"select customer_id, min(valid_from) as first_day from {history} "
+            f"where customer_id not in (select customer_id from {recomputed}) "
+            "group by customer_id having count(*) > 1 order by customer_id limit 1"
+        )
+    )
+    days.incremental.query(
+        f"delete from {history} where customer_id = ? and valid_from = ?", [customer_id, first_day]
+    )
+    assert days.history_checks_fail(days.as_of) == {
+        "assert_customer_segment_history_starts_when_customers_exist": 1
+    }
+    # the record of the last build is gone
+    assert not days.incremental.query(
+        "select table_name from information_schema.tables "
+        "where table_name = 'int_history_builds_recorded'"
+    )
+    days.run_both(days.as_of)
+    assert days.differences(MARTS + STATE + HISTORY) == {}
+    assert days.kept_models_rebuilt() == list(KEPT)
+    assert days.history_checks_fail(days.as_of) == {}
+    affected, _, recorded = days.history_increment()
+    assert affected == 0 and recorded == days.as_of  # rebuilt: nobody carried forward
 
 
 def test_removed_raw_rows_stop_an_incremental_run(days: Days) -> None:

@@ -57,8 +57,20 @@
 
 
 {% macro history_state_relation() %}
-    {#- int_history_builds_recorded, looked up without ref(): it is built after the models that read it. -#}
-    {{- return(adapter.get_relation(database=this.database, schema=this.schema, identifier='int_history_builds_recorded')) -}}
+    {#-
+        int_history_builds_recorded, looked up without ref(): it is built
+        after the models that read it. Found through the graph, in its own
+        (intermediate) schema: the marts customer_segment_history and
+        customer_segment_changes, which read it too, are built in another
+        (DECISIONLOG D91).
+    -#}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == 'model'
+        and node.package_name == 'lifecycle_segments'
+        and node.name == 'int_history_builds_recorded' -%}
+        {{- return(adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias)) -}}
+    {%- endfor -%}
+    {{- return(none) -}}
 {% endmacro %}
 
 
@@ -107,7 +119,7 @@
     {%- endif -%}
     {%- set previous = history_previous_state() -%}
     {%- if previous is none -%}
-        {{- return('no record of a complete history build (int_history_builds_recorded)') -}}
+        {{- return('no record of a complete history build (int_history_builds_recorded; a run whose history checks fail drops it)') -}}
     {%- endif -%}
     {%- set rules_key = history_rules_key() -%}
     {%- if previous.rules_key != rules_key -%}
