@@ -1,7 +1,8 @@
 # The same project on PostgreSQL and Spark (docs/engines.md).
 #
 #   make test-postgres   a throwaway PostgreSQL server on 127.0.0.1: demo data,
-#                        dbt build with every test, same answers as DuckDB
+#                        dbt build with every test, same answers as DuckDB,
+#                        daily incremental runs equal to full refreshes
 #   make test-spark      the same on Spark in local mode (dbt-spark `session`)
 #
 # Each run keeps its dbt artifacts and logs apart (target/<engine>,

@@ -102,6 +102,19 @@ def redeliver_order(databases: Sequence[Path], order_id: str, loaded_at_sql: str
             )
 
 
+def generate_story_data(database: Path, horizon_days: int, schema: str = RAW_SCHEMA) -> None:
+    """The story's raw data (300 customers as of AS_OF) and `horizon_days` of deliveries to come."""
+    bench_data.generate(
+        database,
+        schema,
+        customers=300,
+        seed=11,
+        as_of=AS_OF,
+        horizon_days=horizon_days,
+        progress=False,
+    )
+
+
 def at(day: date, hour: int = 12) -> datetime:
     return datetime.combine(day, datetime.min.time()) + timedelta(hours=hour)
 
@@ -116,15 +129,7 @@ class Days:
             full_refresh=False,
         )
         self.full = DbtProject(database=root / "full.duckdb", target_path=root / "target_full")
-        bench_data.generate(
-            self.incremental.database,
-            RAW_SCHEMA,
-            customers=300,
-            seed=11,
-            as_of=AS_OF,
-            horizon_days=DAYS + 4,
-            progress=False,
-        )
+        generate_story_data(self.incremental.database, DAYS + 4)
         shutil.copyfile(self.incremental.database, self.full.database)
         self.databases = [self.incremental.database, self.full.database]
         self.as_of = AS_OF
