@@ -16,7 +16,8 @@
    into a schema of its own, dropped afterwards: its peak RSS.
 
 Each command runs as a fresh child process; its wall time and peak resident
-memory (os.wait4, the child's own rusage) are recorded. dbt's parse is warmed
+memory (os.wait4, the child's own rusage, read by bench/rusage.py so that
+this process's own peak is not counted) are recorded. dbt's parse is warmed
 up before each measured dbt command (a scheduled run with the default
 as_of_date re-uses the previous parse; passing a new as_of_date forces a full
 re-parse, which is not work on the data). The floor's output must equal the
@@ -35,7 +36,6 @@ import platform
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
@@ -155,25 +155,32 @@ def measure(
     log_path: Path,
     run_results: Path | None = None,
 ) -> Measurement:
-    """Run `command` as a child process; wall time and its peak RSS from wait4."""
+    """Run `command` as a child process; its wall time, CPU time and peak RSS
+    (wait4), measured by bench/rusage.py so that this process's own peak
+    does not count."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     if run_results is not None and run_results.exists():
         run_results.unlink()
-    started = time.perf_counter()
+    usage_path = log_path.with_suffix(".rusage.json")
+    usage_path.unlink(missing_ok=True)
     with log_path.open("w") as log:
-        process = subprocess.Popen(
-            list(command), cwd=PROJECT_DIR, env=dict(environment), stdout=log, stderr=log
+        subprocess.run(
+            [sys.executable, "-m", "bench.rusage", str(usage_path), "--", *command],
+            cwd=PROJECT_DIR,
+            env=dict(environment),
+            stdout=log,
+            stderr=log,
+            check=False,
         )
-        _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
+    usage = json.loads(usage_path.read_text())
+    seconds = usage["seconds"]
     measurement = Measurement(
         step=step,
         command=" ".join(command),
         seconds=seconds,
-        cpu_seconds=usage.ru_utime + usage.ru_stime,
-        peak_rss_bytes=usage.ru_maxrss * 1024,
-        returncode=process.returncode,
+        cpu_seconds=usage["cpu_seconds"],
+        peak_rss_bytes=usage["peak_rss_bytes"],
+        returncode=usage["returncode"],
     )
     if run_results is not None and run_results.exists():
         shutil.copyfile(run_results, log_path.with_suffix(".run_results.json"))

@@ -1,17 +1,20 @@
-"""bench/run.py's summary and markdown, and bench/daily_floor.py's copies, on made-up figures.
+"""bench/run.py's summary and markdown, and bench/daily_floor.py's copies, on made-up figures;
+its measurement of a step, on small commands.
 
 No dbt and no data: the benchmark itself runs with `make bench` (docs/scale.md).
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import asdict
 from typing import Any
 
 import duckdb
 
 from bench import daily_floor
-from bench.run import Measurement, markdown, row_differences, summarize
+from bench.run import GIB, Measurement, markdown, measure, row_differences, summarize
 
 MODELS = {
     "int_prediction_parameters_fitted": 6.0,
@@ -346,3 +349,21 @@ def test_without_the_check_the_peak_rss_sentence_names_the_bench_profile_alone()
         "profiles/profiles.yml only; --default-profile-check measures the default "
         "`duckdb` output too)."
     ) in markdown(results)
+
+
+def test_a_step_reports_its_own_peak_rss_not_the_benchmarks(tmp_path):
+    """Linux carries a process's peak RSS into the children it starts: the
+    benchmark reads marts in its own process, and must not charge its peak
+    to the steps that follow (bench/rusage.py)."""
+    ballast = b"x" * (600 * 2**20)  # this process peaks above 600 MiB
+    small = measure("small", [sys.executable, "-c", "pass"], os.environ, tmp_path / "small.log")
+    large = measure(
+        "large",
+        [sys.executable, "-c", "data = b'y' * (300 * 2**20)"],
+        os.environ,
+        tmp_path / "large.log",
+    )
+    assert len(ballast) == 600 * 2**20
+    assert small.returncode == 0 and small.peak_rss_bytes < 0.15 * GIB, small
+    assert 0.29 * GIB < large.peak_rss_bytes < 0.45 * GIB, large
+    assert small.seconds > 0 and large.cpu_seconds > 0
