@@ -172,6 +172,9 @@ def measure(
             stderr=log,
             check=False,
         )
+    if not usage_path.exists():  # the command could not be started
+        tail = log_path.read_text().splitlines()[-30:]
+        raise SystemExit(f"{step} did not start; last lines of {log_path}:\n" + "\n".join(tail))
     usage = json.loads(usage_path.read_text())
     seconds = usage["seconds"]
     measurement = Measurement(

@@ -12,6 +12,7 @@ from dataclasses import asdict
 from typing import Any
 
 import duckdb
+import pytest
 
 from bench import daily_floor
 from bench.run import GIB, Measurement, markdown, measure, row_differences, summarize
@@ -367,3 +368,8 @@ def test_a_step_reports_its_own_peak_rss_not_the_benchmarks(tmp_path):
     assert small.returncode == 0 and small.peak_rss_bytes < 0.15 * GIB, small
     assert 0.29 * GIB < large.peak_rss_bytes < 0.45 * GIB, large
     assert small.seconds > 0 and large.cpu_seconds > 0
+
+
+def test_a_step_that_cannot_start_says_so(tmp_path):
+    with pytest.raises(SystemExit, match="did not start"):
+        measure("missing", [str(tmp_path / "no-such-command")], os.environ, tmp_path / "m.log")
