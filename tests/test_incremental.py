@@ -115,6 +115,18 @@ def generate_story_data(database: Path, horizon_days: int, schema: str = RAW_SCH
     )
 
 
+def kept_models_rebuilt(target_path: Path) -> list[str]:
+    """The kept models that the last run into `target_path` computed for
+    every customer instead of the affected ones (their compiled SQL): none
+    when it carried the history forward, all of them in a rebuild."""
+    rebuilt = []
+    for name in KEPT:
+        (compiled,) = target_path.glob(f"compiled/**/{name}.sql")
+        if "select affected.customer_id from" not in compiled.read_text():
+            rebuilt.append(name)
+    return rebuilt
+
+
 def at(day: date, hour: int = 12) -> datetime:
     return datetime.combine(day, datetime.min.time()) + timedelta(hours=hour)
 
@@ -218,15 +230,7 @@ class Days:
         return affected, customers, state[0]["as_of_date"] if state else None
 
     def kept_models_rebuilt(self) -> list[str]:
-        """The kept models that the incremental copy's last run computed for
-        every customer instead of the affected ones (their compiled SQL):
-        none when it carried the history forward, all of them in a rebuild."""
-        rebuilt = []
-        for name in KEPT:
-            (compiled,) = self.incremental.target_path.glob(f"compiled/**/{name}.sql")
-            if "select affected.customer_id from" not in compiled.read_text():
-                rebuilt.append(name)
-        return rebuilt
+        return kept_models_rebuilt(self.incremental.target_path)
 
     def segment(self, customer_id: str) -> dict[str, Any] | None:
         rows = self.incremental.query(

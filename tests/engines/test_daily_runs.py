@@ -12,8 +12,8 @@ deliveries) is copied into PostgreSQL's `daily_raw` after each day. One
 target schema gets the daily incremental `dbt run`, another `dbt run
 --full-refresh`; their marts, state tables and history must be identical,
 row for row, and the daily run must have carried the history forward
-(recomputing some customers, not all). Then a history
-check that fails drops the record, and the next run rebuilds the history.
+(recomputing some customers, not all). Then a history check that fails
+drops the record, and the next run rebuilds the history.
 
 Skipped unless SEGMENTS_ENGINE_TESTS names postgres (`make test-postgres`).
 Spark keeps no state between runs (every model is a table there,
@@ -42,6 +42,7 @@ from tests.test_incremental import (
     SELECTION,
     STATE,
     generate_story_data,
+    kept_models_rebuilt,
 )
 from tools import bench_data
 from tools.engines.load import load_postgres
@@ -182,14 +183,7 @@ class Schemas:
         return affected, customers
 
     def kept_models_rebuilt(self) -> list[str]:
-        """The kept models the incremental schema's last run computed for every
-        customer (their compiled SQL names no affected set)."""
-        rebuilt = []
-        for name in KEPT:
-            (compiled,) = (self.root / "target_daily_incremental").glob(f"compiled/**/{name}.sql")
-            if "select affected.customer_id from" not in compiled.read_text():
-                rebuilt.append(name)
-        return rebuilt
+        return kept_models_rebuilt(self.root / "target_daily_incremental")
 
     def record_exists(self) -> bool:
         return bool(
