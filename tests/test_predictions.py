@@ -5,6 +5,7 @@ oracle (tests/oracle/predictions.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 from collections import defaultdict
@@ -181,6 +182,48 @@ def test_closed_forms_at_the_papers_parameters(project: DbtProject) -> None:
     scored = _score(project, buyers, low, horizon=365)
     assert_predictions_match(list(scored.values()), low, buyers, 365)
     assert scored["one_time"]["expected_order_value"] is None  # q <= 1: no population mean
+
+
+def series_cut_short(project: DbtProject, horizon: int) -> list[int]:
+    """The failures of assert_hypergeometric_series_complete on the last _score inputs."""
+    result = project.invoke(
+        ["test", "--select", "assert_hypergeometric_series_complete"],
+        {"as_of_date": "1997-09-30", "prediction_horizon_days": horizon},
+    )
+    assert result.result is not None, describe_failures(result)
+    return [
+        item.failures
+        for item in result.result
+        if item.node.name == "assert_hypergeometric_series_complete"
+    ]
+
+
+def test_a_small_alpha_sums_the_series_far_enough(project: DbtProject) -> None:
+    """A fit with alpha under a day puts a buyer of today at z = 0.998: about
+    21,000 series terms (DECISIONLOG D92). Cut at 10,000 terms the tail was
+    2.4e-11 of ₂F₁ and expected_orders 1.4e-9 (relative) too small, found by the
+    differential test in CI. Where even 100,000 terms are too few, a warning."""
+    fit = oracle.Fit(
+        r=0.07550071379822564,
+        alpha=0.7027301574943969,
+        a=0.9910709893754173,
+        b=0.48389290784106653,
+        p=2.0,
+        q=3.0,
+        gamma=10.0,
+    )
+    buyers = {
+        "today": oracle.History(0, 0.0, 0.0, None),
+        "yesterday": oracle.History(1, 1.0, 1.0, 20.0),
+        "long_ago": oracle.History(3, 200.0, 400.0, 50.0),
+    }
+    scored = _score(project, buyers, fit, horizon=365)
+    assert_predictions_match(list(scored.values()), fit, buyers, 365)
+    assert series_cut_short(project, 365) == [0]
+    # alpha of 0.001 days: 40 / (1 - z) is 15 million terms for a buyer of today
+    tiny = dataclasses.replace(fit, alpha=0.001)
+    _score(project, buyers, tiny, horizon=365)
+    assert series_cut_short(project, 365) == [1]
 
 
 # --------------------------------------------------------------------------

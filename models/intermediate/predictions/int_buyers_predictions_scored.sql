@@ -56,9 +56,15 @@ digits as (
 
 term_numbers as (
 
-    -- k = 0 .. 9,999: enough terms while z <= 0.9959 (D74)
-    select thousands.digit * 1000 + hundreds.digit * 100 + tens.digit * 10 + units.digit as term_number
-    from digits as thousands
+    -- k = 0 .. 99,999: enough terms while z <= 0.9996 (D74, D92)
+    select
+        ten_thousands.digit * 10000
+        + thousands.digit * 1000
+        + hundreds.digit * 100
+        + tens.digit * 10
+        + units.digit as term_number
+    from digits as ten_thousands
+    cross join digits as thousands
     cross join digits as hundreds
     cross join digits as tens
     cross join digits as units
@@ -96,14 +102,13 @@ frequency_inputs as (
 
 frequency_term_counts as (
 
-    -- past the largest term the terms fall by about z each; 2(r+x) + 40
-    -- over (1 - z) terms leave a tail below 1e-15 (D74)
+    -- a tail below 1e-15, at most hypergeometric_term_limit() terms (D74, D92)
     select
         *,
         shape_c + c_shift as shape_c_base,
         least(
-            9999,
-            ceil((2 * shape_r + 40) / (1 - exp(log_z)))
+            {{ hypergeometric_term_limit() }},
+            {{ hypergeometric_terms_needed('shape_r', 'log_z') }}
         ) as term_count
 
     from frequency_inputs
