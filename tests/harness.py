@@ -117,13 +117,18 @@ def describe_failures(result: dbtRunnerResult) -> str:
     return "; ".join(failures) or "no failing node reported"
 
 
-def history_check_failures(project: DbtProject, vars: Mapping[str, Any]) -> dict[str, int]:
-    """`dbt test` of HISTORY_CHECKS on the project's database: failing rows per test."""
-    result = project.invoke(["test", "--quiet", "--select", *HISTORY_CHECKS], vars)
+def data_test_failures(
+    project: DbtProject, tests: Sequence[str], vars: Mapping[str, Any]
+) -> dict[str, int]:
+    """`dbt test` of the named data tests on the project's database: failing rows per test."""
+    result = project.invoke(["test", "--quiet", "--select", *tests], vars)
     if result.exception is not None:
         raise AssertionError(describe_failures(result))
-    found = {
-        item.node.name: item.failures for item in result.result if item.node.name in HISTORY_CHECKS
-    }
-    assert set(found) == set(HISTORY_CHECKS), found
+    found = {item.node.name: item.failures for item in result.result if item.node.name in tests}
+    assert set(found) == set(tests), found
     return found
+
+
+def history_check_failures(project: DbtProject, vars: Mapping[str, Any]) -> dict[str, int]:
+    """`dbt test` of HISTORY_CHECKS on the project's database: failing rows per test."""
+    return data_test_failures(project, HISTORY_CHECKS, vars)

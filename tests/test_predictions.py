@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from tests.harness import DbtProject, describe_failures, layer_schema
+from tests.harness import DbtProject, data_test_failures, describe_failures, layer_schema
 from tests.oracle import predictions as oracle
 from tools import cdnow
 from tools.duckdb_io import load_raw_tables
@@ -184,18 +184,11 @@ def test_closed_forms_at_the_papers_parameters(project: DbtProject) -> None:
     assert scored["one_time"]["expected_order_value"] is None  # q <= 1: no population mean
 
 
-def series_cut_short(project: DbtProject, horizon: int) -> list[int]:
-    """The failures of assert_hypergeometric_series_complete on the last _score inputs."""
-    result = project.invoke(
-        ["test", "--select", "assert_hypergeometric_series_complete"],
-        {"as_of_date": "1997-09-30", "prediction_horizon_days": horizon},
-    )
-    assert result.result is not None, describe_failures(result)
-    return [
-        item.failures
-        for item in result.result
-        if item.node.name == "assert_hypergeometric_series_complete"
-    ]
+def series_cut_short(project: DbtProject, horizon: int) -> int:
+    """The failing rows of assert_hypergeometric_series_complete on the last _score inputs."""
+    name = "assert_hypergeometric_series_complete"
+    vars = {"as_of_date": "1997-09-30", "prediction_horizon_days": horizon}
+    return data_test_failures(project, (name,), vars)[name]
 
 
 def test_a_small_alpha_sums_the_series_far_enough(project: DbtProject) -> None:
@@ -219,11 +212,11 @@ def test_a_small_alpha_sums_the_series_far_enough(project: DbtProject) -> None:
     }
     scored = _score(project, buyers, fit, horizon=365)
     assert_predictions_match(list(scored.values()), fit, buyers, 365)
-    assert series_cut_short(project, 365) == [0]
+    assert series_cut_short(project, 365) == 0
     # alpha of 0.001 days: 40 / (1 - z) is 15 million terms for a buyer of today
     tiny = dataclasses.replace(fit, alpha=0.001)
     _score(project, buyers, tiny, horizon=365)
-    assert series_cut_short(project, 365) == [1]
+    assert series_cut_short(project, 365) == 1
 
 
 # --------------------------------------------------------------------------

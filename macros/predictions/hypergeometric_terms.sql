@@ -12,3 +12,9 @@
     -#}
     ceil((2 * {{ shape_r }} + 40) / (1 - exp({{ log_z }})))
 {%- endmacro %}
+
+{% macro hypergeometric_log_z(alpha, age_t) -%}
+    {#- ln z of the ₂F₁ in expected_orders, z = h / (alpha + T + h), h = prediction_horizon_days (DECISIONLOG D74). -#}
+    {%- set horizon = var('prediction_horizon_days') -%}
+    ln({{ horizon }}) - ln({{ alpha }} + {{ age_t }} + {{ horizon }})
+{%- endmacro %}

@@ -86,7 +86,7 @@ frequency_inputs as (
         (parameters.a + parameters.b + frequencies.frequency_x - 1) / (parameters.a - 1) as orders_factor,
         ln(parameters.alpha + frequencies.age_t) - ln(parameters.alpha + frequencies.age_t + {{ horizon }})
             as log_one_minus_z,
-        ln({{ horizon }}) - ln(parameters.alpha + frequencies.age_t + {{ horizon }}) as log_z,
+        {{ hypergeometric_log_z('parameters.alpha', 'frequencies.age_t') }} as log_z,
         case
             when frequencies.frequency_x > 0
                 then

@@ -39,8 +39,7 @@ needs as (
         frequencies.buyers,
         {{ hypergeometric_terms_needed(
             'parameters.r + frequencies.frequency_x',
-            'ln(' ~ var('prediction_horizon_days') ~ ') - ln(parameters.alpha + frequencies.age_t + '
-                ~ var('prediction_horizon_days') ~ ')'
+            hypergeometric_log_z('parameters.alpha', 'frequencies.age_t')
         ) }} as terms_needed
 
     from frequencies
