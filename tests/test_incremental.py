@@ -67,6 +67,9 @@ KEPT = (
     "customer_segment_changes",
 )
 HISTORY = (*KEPT, "segment_daily_summary", "customer_segments_sync")
+# every model of history_incremental_models() after int_history_customers_affected:
+# a daily run reads only the affected customers in each (their compiled SQL)
+KEPT_BY_THE_DAY = ("int_segment_summary_deltas_retracted", *KEPT, "segment_daily_summary")
 STATE = (
     "int_customers_versioned",
     "int_orders_versioned",
@@ -120,7 +123,7 @@ def kept_models_rebuilt(target_path: Path) -> list[str]:
     every customer instead of the affected ones (their compiled SQL): none
     when it carried the history forward, all of them in a rebuild."""
     rebuilt = []
-    for name in KEPT:
+    for name in KEPT_BY_THE_DAY:
         (compiled,) = target_path.glob(f"compiled/**/{name}.sql")
         if "select affected.customer_id from" not in compiled.read_text():
             rebuilt.append(name)
@@ -520,7 +523,7 @@ def test_history_rebuilds_and_missed_days_equal_full_refresh(days: Days) -> None
     days.run_both(as_of, history_start_date=(history_start - timedelta(days=30)).isoformat())
     assert days.differences(MARTS + STATE + HISTORY) == {}
     assert days.history_increment()[0] == 0  # rebuilt: nobody to carry forward
-    assert days.kept_models_rebuilt() == list(KEPT)
+    assert days.kept_models_rebuilt() == list(KEPT_BY_THE_DAY)
     # the same as_of_date: only a redelivered order's customer is recomputed
     # (with exact UTC bounds nobody else is), everyone else is moved by deletes
     named = days.redeliver_an_order()
@@ -577,10 +580,47 @@ def test_a_history_that_fails_its_checks_is_rebuilt_by_the_next_run(days: Days) 
     )
     days.run_both(days.as_of)
     assert days.differences(MARTS + STATE + HISTORY) == {}
-    assert days.kept_models_rebuilt() == list(KEPT)
+    assert days.kept_models_rebuilt() == list(KEPT_BY_THE_DAY)
     assert days.history_checks_fail(days.as_of) == {}
     affected, _, recorded = days.history_increment()
     assert affected == 0 and recorded == days.as_of  # rebuilt: nobody carried forward
+
+
+def test_a_summary_cut_short_is_recomputed_by_the_next_run(days: Days) -> None:
+    """A daily run that changed the history and then failed on
+    segment_daily_summary leaves a stored summary that no longer counts the
+    stored history. The next run must not take the affected customers off it
+    a second time: it recomputes the summary whole and still carries the
+    history forward; the run after carries both (DECISIONLOG D93)."""
+    days.run_both(days.as_of)  # a complete build: the summary counts the history
+    summary = relation_name("segment_daily_summary")
+
+    def alter_summary(change: str) -> None:
+        with duckdb.connect(str(days.incremental.database)) as connection:
+            connection.execute(f"alter table {summary} {change}")
+
+    # a stored table out of step with the model fails that model alone
+    # (on_schema_change='fail'), after every kept model of the history ran
+    alter_summary("add column cut_short integer")
+    as_of = days.next_day()
+    vars = {"raw_schema": RAW_SCHEMA, "as_of_date": as_of.isoformat()}
+    result = days.incremental.invoke(["run", "--select", *SELECTION, "--quiet"], vars)
+    assert not result.success
+    assert {item.node.name for item in result.result if str(item.status) == "error"} == {
+        "segment_daily_summary"
+    }
+    alter_summary("drop column cut_short")
+    assert days.history_increment()[0] > 0  # the history changed for some customers
+
+    days.run_both(as_of)
+    assert days.differences(MARTS + STATE + HISTORY) == {}
+    assert days.kept_models_rebuilt() == [
+        "int_segment_summary_deltas_retracted",
+        "segment_daily_summary",
+    ]
+    days.run_both(as_of)  # the same day again
+    assert days.differences(MARTS + STATE + HISTORY) == {}
+    assert days.kept_models_rebuilt() == []
 
 
 def test_removed_raw_rows_stop_an_incremental_run(days: Days) -> None:

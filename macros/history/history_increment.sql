@@ -15,18 +15,22 @@
     int_segment_edges_evaluated, customer_segment_history and
     customer_segment_changes: each runs history_increment_prepare() as its
     pre-hook and reads its inputs through history_increment_filter().
+    segment_daily_summary is kept by the day too, by sums rather than rows
+    (macros/history/segment_summary.sql).
 -#}
 
 {% macro history_incremental_models() %}
     {#- The models kept by the day, in build order (int_history_builds_recorded checks that a run selects them all). -#}
     {{- return([
         'int_history_customers_affected',
+        'int_segment_summary_deltas_retracted',
         'int_customer_order_dates_aggregated',
         'int_net_revenue_changes_aggregated',
         'int_segment_edges_unioned',
         'int_segment_edges_evaluated',
         'customer_segment_history',
         'customer_segment_changes',
+        'segment_daily_summary',
     ]) -}}
 {% endmacro %}
 
@@ -59,15 +63,23 @@
 {% macro history_state_relation() %}
     {#-
         int_history_builds_recorded, looked up without ref(): it is built
-        after the models that read it. Found through the graph, in its own
-        (intermediate) schema: the marts customer_segment_history and
-        customer_segment_changes, which read it too, are built in another
-        (DECISIONLOG D91).
+        after the models that read it.
+    -#}
+    {{- return(history_stored_relation('int_history_builds_recorded')) -}}
+{% endmacro %}
+
+
+{% macro history_stored_relation(name) %}
+    {#-
+        The stored table of a model of this project as the last run left it,
+        or none: for reading a model built after the reader, without ref().
+        Found through the graph, in the model's own schema: the marts and the
+        intermediate models are built in different ones (DECISIONLOG D91).
     -#}
     {%- for node in graph.nodes.values()
         if node.resource_type == 'model'
         and node.package_name == 'lifecycle_segments'
-        and node.name == 'int_history_builds_recorded' -%}
+        and node.name == name -%}
         {{- return(adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias)) -}}
     {%- endfor -%}
     {{- return(none) -}}
@@ -75,7 +87,11 @@
 
 
 {% macro history_previous_state() %}
-    {#- The record of the last complete history build (as_of_date, history_start_date, rules_key, processed_at), or none. -#}
+    {#-
+        The record of the last complete history build (as_of_date,
+        history_start_date, rules_key, processed_at, furthest_*, summary_*),
+        or none.
+    -#}
     {%- if not execute -%}
         {{- return(none) -}}
     {%- endif -%}
@@ -85,12 +101,13 @@
     {%- endif -%}
     {#- a record an older version wrote, without the columns read here: rebuild -#}
     {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
-    {%- if 'furthest_history_start_date' not in names -%}
+    {%- if 'summary_retracted_in' not in names -%}
         {{- return(none) -}}
     {%- endif -%}
     {%- set rows = run_query(
         'select as_of_date, history_start_date, rules_key, processed_at,'
-        ~ ' furthest_as_of_date, furthest_history_start_date from ' ~ relation
+        ~ ' furthest_as_of_date, furthest_history_start_date, summary_is_current, summary_retracted_in'
+        ~ ' from ' ~ relation
     ).rows -%}
     {%- if rows | length != 1 or rows[0][3] is none -%}
         {{- return(none) -}}
@@ -102,6 +119,8 @@
         'processed_at': rows[0][3],
         'furthest_as_of_date': rows[0][4] | string,
         'furthest_history_start_date': rows[0][5] | string,
+        'summary_is_current': rows[0][6] is true,
+        'summary_retracted_in': rows[0][7],
     }) -}}
 {% endmacro %}
 

@@ -12,7 +12,7 @@
         instead of failing says nothing about the rows, and leaves it.
     -#}
     {%- if execute -%}
-        {%- set history_models = history_incremental_models() + ['segment_daily_summary', 'int_history_builds_recorded'] -%}
+        {%- set history_models = history_incremental_models() + ['int_history_builds_recorded'] -%}
         {%- set failed = [] -%}
         {%- for result in results
             if result.node.resource_type == 'test' and result.status == 'fail' -%}

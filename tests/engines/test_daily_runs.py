@@ -37,7 +37,7 @@ from tests.hostile.support import Run, run_dbt
 from tests.test_incremental import (
     AS_OF,
     HISTORY,
-    KEPT,
+    KEPT_BY_THE_DAY,
     MARTS,
     SELECTION,
     STATE,
@@ -243,6 +243,6 @@ def test_a_failed_history_check_on_postgres_rebuilds_the_history(schemas: Schema
 
     schemas.run_both()
     assert schemas.differences() == {}
-    assert schemas.kept_models_rebuilt() == list(KEPT)
+    assert schemas.kept_models_rebuilt() == list(KEPT_BY_THE_DAY)
     assert schemas.record_exists()
     assert schemas.dbt("daily_incremental", ["test", "--select", *HISTORY_CHECKS]).success

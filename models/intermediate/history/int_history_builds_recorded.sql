@@ -14,6 +14,8 @@
 -- depends_on: {{ ref('int_segment_edges_evaluated') }}
 -- depends_on: {{ ref('customer_segment_history') }}
 -- depends_on: {{ ref('customer_segment_changes') }}
+-- depends_on: {{ ref('int_segment_summary_deltas_retracted') }}
+-- depends_on: {{ ref('segment_daily_summary') }}
 
 {{ config(materialized='table') }}
 
@@ -27,7 +29,10 @@ state as (
         cast('{{ history_rules_key() | replace("'", "''") }}' as {{ dbt.type_string() }}) as rules_key,
         {{ processed_at() }} as processed_at,
         {{ as_of_date() }} as furthest_as_of_date,
-        {{ history_start_date() }} as furthest_history_start_date
+        {{ history_start_date() }} as furthest_history_start_date,
+        -- segment_daily_summary counts the history (macros/history/segment_summary.sql)
+        true as summary_is_current,
+        cast(null as {{ dbt.type_string() }}) as summary_retracted_in
 
 )
 

@@ -24,6 +24,8 @@
 
 -- the customers a daily run recomputes (history_increment_filter())
 -- depends_on: {{ ref('int_history_customers_affected') }}
+-- after what the affected customers added to segment_daily_summary is read
+-- depends_on: {{ ref('int_segment_summary_deltas_retracted') }}
 
 with
 

@@ -7,10 +7,33 @@
 
     Computed from changes, not by expanding customers over days: each customer's
     (segment, net revenue) state changes only on a spell start or a net revenue
-    change; a state adds its customer and net revenue to its segment on the day
-    it starts and takes them off on the day the next state starts, and running
-    sums of these deltas give each day's totals.
+    change, and running sums of the changes per segment and day
+    (segment_summary_deltas()) give each day's totals.
+
+    Kept by the day (issue 13, macros/history/segment_summary.sql): a daily
+    run starts from the stored summary, takes off what the affected customers
+    added to it (int_segment_summary_deltas_retracted) and adds what they add
+    now; everyone else's segment and net revenue stay as they were on the
+    recorded as_of_date. It gives exactly what a backfill gives.
 -#}
+
+{{
+    config(
+        materialized=incremental_materialization(),
+        incremental_strategy='delete+insert',
+        unique_key=['lifecycle_segment', 'summary_date'],
+        on_schema_change='fail',
+        pre_hook="{{ segment_summary_prepare() }}",
+        post_hook="{{ segment_summary_trim() }}",
+    )
+}}
+
+-- read in a daily run: the affected customers (history_increment_filter()) and what they added before it
+-- depends_on: {{ ref('int_history_customers_affected') }}
+-- depends_on: {{ ref('int_segment_summary_deltas_retracted') }}
+
+{%- set is_carried = segment_summary_is_carried() %}
+{%- set customers_read = history_increment_filter('customer_id') if is_carried else '1 = 1' %}
 
 with
 
@@ -23,17 +46,7 @@ segment_history as (
         valid_to
 
     from {{ ref('customer_segment_history') }}
-
-),
-
-segment_changes as (
-
-    select
-        from_segment,
-        to_segment,
-        changed_on
-
-    from {{ ref('customer_segment_changes') }}
+    where {{ customers_read }}
 
 ),
 
@@ -45,6 +58,19 @@ net_revenue_changes as (
         changed_on
 
     from {{ ref('int_net_revenue_changes_aggregated') }}
+    where {{ customers_read }}
+
+),
+
+segment_changes as (
+
+    select
+        from_segment,
+        to_segment,
+        changed_on
+
+    from {{ ref('customer_segment_changes') }}
+    where {{ customers_read }}
 
 ),
 
@@ -66,137 +92,9 @@ lifecycle_segments as (
 
 ),
 
-state_changes as (
+read_deltas as (
 
-    -- net revenue earned before the history counts from its first day
-    select
-        customer_id,
-        net_revenue_change,
-        greatest(changed_on, {{ history_start_date() }}) as state_date
-
-    from net_revenue_changes
-
-    union all
-
-    select
-        customer_id,
-        0 as net_revenue_change,
-        valid_from as state_date
-
-    from segment_history
-
-),
-
-states as (
-
-    select
-        customer_id,
-        state_date,
-        sum(net_revenue_change) as net_revenue_change
-
-    from state_changes
-    group by customer_id, state_date
-
-),
-
-states_with_net_revenue as (
-
-    select
-        customer_id,
-        state_date,
-        sum(net_revenue_change) over (
-            partition by customer_id
-            order by state_date
-            rows between unbounded preceding and current row
-        ) as net_revenue,
-        lead(state_date) over (
-            partition by customer_id
-            order by state_date
-        ) as next_state_date
-
-    from states
-
-),
-
-states_in_segments as (
-
-    select
-        states_with_net_revenue.customer_id,
-        segment_history.lifecycle_segment,
-        states_with_net_revenue.net_revenue,
-        states_with_net_revenue.state_date,
-        states_with_net_revenue.next_state_date
-
-    from states_with_net_revenue
-    inner join segment_history
-        on
-            states_with_net_revenue.customer_id = segment_history.customer_id
-            and states_with_net_revenue.state_date >= segment_history.valid_from
-            and (
-                segment_history.valid_to is null
-                or states_with_net_revenue.state_date < segment_history.valid_to
-            )
-
-),
-
-deltas as (
-
-    select
-        lifecycle_segment,
-        1 as customers_delta,
-        net_revenue as net_revenue_delta,
-        state_date as delta_date
-
-    from states_in_segments
-
-    union all
-
-    select
-        lifecycle_segment,
-        -1 as customers_delta,
-        -net_revenue as net_revenue_delta,
-        next_state_date as delta_date
-
-    from states_in_segments
-    where next_state_date is not null
-
-),
-
-deltas_per_day as (
-
-    select
-        lifecycle_segment,
-        delta_date,
-        sum(customers_delta) as customers_delta,
-        sum(net_revenue_delta) as net_revenue_delta
-
-    from deltas
-    group by lifecycle_segment, delta_date
-
-),
-
-entered_per_day as (
-
-    select
-        to_segment as lifecycle_segment,
-        changed_on,
-        count(*) as customers_entered
-
-    from segment_changes
-    group by to_segment, changed_on
-
-),
-
-left_per_day as (
-
-    select
-        from_segment as lifecycle_segment,
-        changed_on,
-        count(*) as customers_left
-
-    from segment_changes
-    where from_segment is not null
-    group by from_segment, changed_on
+    {{ segment_summary_deltas('segment_history', 'net_revenue_changes', 'segment_changes', history_start_date()) }}
 
 ),
 
@@ -210,28 +108,145 @@ days_and_segments as (
     cross join lifecycle_segments
 
 ),
+{%- if is_carried %}
+
+    retracted_deltas as (
+
+        select
+            lifecycle_segment,
+            delta_date,
+            customers_delta,
+            net_revenue_delta,
+            customers_entered,
+            customers_left
+
+        from {{ ref('int_segment_summary_deltas_retracted') }}
+
+    ),
+
+    deltas as (
+
+        select * from read_deltas
+
+        union all
+
+        select
+            lifecycle_segment,
+            delta_date,
+            -customers_delta as customers_delta,
+            -net_revenue_delta as net_revenue_delta,
+            -customers_entered as customers_entered,
+            -customers_left as customers_left
+
+        from retracted_deltas
+
+    ),
+
+    stored_summary as (
+
+        select
+            lifecycle_segment,
+            summary_date,
+            customers,
+            net_revenue,
+            customers_entered,
+            customers_left
+
+        from {{ this }}
+
+    ),
+
+    carried_totals as (
+
+        -- everyone else's part of each day: after the recorded as_of_date the
+        -- customers not recomputed keep that day's segment and net revenue, and
+        -- neither enter nor leave a segment
+        select
+            days_and_segments.lifecycle_segment,
+            days_and_segments.history_date,
+            latest.customers,
+            latest.net_revenue,
+            coalesce(on_the_day.customers_entered, 0) as customers_entered,
+            coalesce(on_the_day.customers_left, 0) as customers_left
+
+        from days_and_segments
+        left join stored_summary as latest
+            on
+                days_and_segments.lifecycle_segment = latest.lifecycle_segment
+                and latest.summary_date = least(
+                    days_and_segments.history_date,
+                    cast('{{ history_previous_state().as_of_date }}' as date)
+                )
+        left join stored_summary as on_the_day
+            on
+                days_and_segments.lifecycle_segment = on_the_day.lifecycle_segment
+                and days_and_segments.history_date = on_the_day.summary_date
+
+    ),
+{%- else %}
+
+    deltas as (
+
+        select * from read_deltas
+
+    ),
+
+    carried_totals as (
+
+        -- recomputed whole: every customer is in the deltas
+        select
+            lifecycle_segment,
+            history_date,
+            0 as customers,
+            0 as net_revenue,
+            0 as customers_entered,
+            0 as customers_left
+
+        from days_and_segments
+
+    ),
+{%- endif %}
+
+deltas_per_day as (
+
+    -- changes dated before history_start_date (retracted from days it no
+    -- longer holds) count from its first day, whose moves are not known
+    select
+        lifecycle_segment,
+        greatest(delta_date, {{ history_start_date() }}) as delta_date,
+        sum(customers_delta) as customers_delta,
+        sum(net_revenue_delta) as net_revenue_delta,
+        sum(customers_entered) as customers_entered,
+        sum(customers_left) as customers_left
+
+    from deltas
+    group by lifecycle_segment, greatest(delta_date, {{ history_start_date() }})
+
+),
 
 running_totals as (
 
     select
-        days_and_segments.lifecycle_segment,
-        days_and_segments.history_date,
-        sum(coalesce(deltas_per_day.customers_delta, 0)) over (
-            partition by days_and_segments.lifecycle_segment
-            order by days_and_segments.history_date
+        carried_totals.lifecycle_segment,
+        carried_totals.history_date,
+        carried_totals.customers + sum(coalesce(deltas_per_day.customers_delta, 0)) over (
+            partition by carried_totals.lifecycle_segment
+            order by carried_totals.history_date
             rows between unbounded preceding and current row
         ) as customers,
-        sum(coalesce(deltas_per_day.net_revenue_delta, 0)) over (
-            partition by days_and_segments.lifecycle_segment
-            order by days_and_segments.history_date
+        carried_totals.net_revenue + sum(coalesce(deltas_per_day.net_revenue_delta, 0)) over (
+            partition by carried_totals.lifecycle_segment
+            order by carried_totals.history_date
             rows between unbounded preceding and current row
-        ) as net_revenue
+        ) as net_revenue,
+        carried_totals.customers_entered + coalesce(deltas_per_day.customers_entered, 0) as customers_entered,
+        carried_totals.customers_left + coalesce(deltas_per_day.customers_left, 0) as customers_left
 
-    from days_and_segments
+    from carried_totals
     left join deltas_per_day
         on
-            days_and_segments.lifecycle_segment = deltas_per_day.lifecycle_segment
-            and days_and_segments.history_date = deltas_per_day.delta_date
+            carried_totals.lifecycle_segment = deltas_per_day.lifecycle_segment
+            and carried_totals.history_date = deltas_per_day.delta_date
 
 ),
 
@@ -248,31 +263,23 @@ with_shares as (
 final as (
 
     select
-        with_shares.lifecycle_segment,
-        cast(with_shares.customers as {{ dbt.type_bigint() }}) as customers,
-        cast(with_shares.net_revenue as {{ money_type() }}) as net_revenue,
-        cast(with_shares.net_revenue as {{ double_type() }})
-        / nullif(cast(with_shares.total_net_revenue as {{ double_type() }}), 0) as net_revenue_share,
+        lifecycle_segment,
+        cast(customers as {{ dbt.type_bigint() }}) as customers,
+        cast(net_revenue as {{ money_type() }}) as net_revenue,
+        cast(net_revenue as {{ double_type() }})
+        / nullif(cast(total_net_revenue as {{ double_type() }}), 0) as net_revenue_share,
         -- the day before the history is unknown, so are entries and exits on its first day
         case
-            when with_shares.history_date > {{ history_start_date() }}
-                then cast(coalesce(entered_per_day.customers_entered, 0) as {{ dbt.type_bigint() }})
+            when history_date > {{ history_start_date() }}
+                then cast(customers_entered as {{ dbt.type_bigint() }})
         end as customers_entered,
         case
-            when with_shares.history_date > {{ history_start_date() }}
-                then cast(coalesce(left_per_day.customers_left, 0) as {{ dbt.type_bigint() }})
+            when history_date > {{ history_start_date() }}
+                then cast(customers_left as {{ dbt.type_bigint() }})
         end as customers_left,
-        with_shares.history_date as summary_date
+        history_date as summary_date
 
     from with_shares
-    left join entered_per_day
-        on
-            with_shares.lifecycle_segment = entered_per_day.lifecycle_segment
-            and with_shares.history_date = entered_per_day.changed_on
-    left join left_per_day
-        on
-            with_shares.lifecycle_segment = left_per_day.lifecycle_segment
-            and with_shares.history_date = left_per_day.changed_on
 
 )
 
