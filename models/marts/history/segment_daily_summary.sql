@@ -158,9 +158,10 @@ days_and_segments as (
 
     carried_totals as (
 
-        -- everyone else's part of each day: after the recorded as_of_date the
-        -- customers not recomputed keep that day's segment and net revenue, and
-        -- neither enter nor leave a segment
+        -- the stored totals, on the new days those of the recorded as_of_date:
+        -- after it the customers not recomputed keep that day's segment and
+        -- net revenue and neither enter nor leave a segment; the recomputed
+        -- customers' part is taken off by retracted_deltas
         select
             days_and_segments.lifecycle_segment,
             days_and_segments.history_date,
