@@ -164,10 +164,16 @@
 {% macro history_increment_filter(customer_id) -%}
     {#- A where-condition: every customer in a rebuild, the affected customers in a daily run. -#}
     {%- if history_is_incremental() -%}
-        {{ customer_id }} in (select affected.customer_id from {{ ref('int_history_customers_affected') }} as affected)
+        {{ history_affected_filter(customer_id) }}
     {%- else -%}
         1 = 1
     {%- endif -%}
+{%- endmacro %}
+
+
+{% macro history_affected_filter(customer_id) -%}
+    {#- A where-condition: the customers in int_history_customers_affected. -#}
+    {{ customer_id }} in (select affected.customer_id from {{ ref('int_history_customers_affected') }} as affected)
 {%- endmacro %}
 
 

@@ -48,7 +48,7 @@
             valid_to
 
         from {{ history_stored_relation('customer_segment_history') }}
-        where customer_id in (select affected.customer_id from {{ ref('int_history_customers_affected') }} as affected)
+        where {{ history_affected_filter('customer_id') }}
 
     ),
 
@@ -60,7 +60,7 @@
             changed_on
 
         from {{ history_stored_relation('int_net_revenue_changes_aggregated') }}
-        where customer_id in (select affected.customer_id from {{ ref('int_history_customers_affected') }} as affected)
+        where {{ history_affected_filter('customer_id') }}
 
     ),
 
@@ -72,7 +72,7 @@
             changed_on
 
         from {{ history_stored_relation('customer_segment_changes') }}
-        where customer_id in (select affected.customer_id from {{ ref('int_history_customers_affected') }} as affected)
+        where {{ history_affected_filter('customer_id') }}
 
     ),
 

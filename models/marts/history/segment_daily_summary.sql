@@ -28,12 +28,12 @@
     )
 }}
 
--- read in a daily run: the affected customers (history_increment_filter()) and what they added before it
+-- read in a daily run: the affected customers (history_affected_filter()) and what they added before it
 -- depends_on: {{ ref('int_history_customers_affected') }}
 -- depends_on: {{ ref('int_segment_summary_deltas_retracted') }}
 
 {%- set is_carried = segment_summary_is_carried() %}
-{%- set customers_read = history_increment_filter('customer_id') if is_carried else '1 = 1' %}
+{%- set customers_read = history_affected_filter('customer_id') if is_carried else '1 = 1' %}
 
 with
 
