@@ -232,13 +232,32 @@ def cdnow_orders(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
 
 
 def test_the_cdnow_sample_gives_the_published_parameters(
-    project: DbtProject, cdnow_orders: list[dict[str, Any]]
+    project: DbtProject, cdnow_orders: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load_raw_tables(project.database, "raw", {"orders": cdnow_orders})
     build(project, cdnow.AS_OF)
     model = fitted_model(project)
     (row,) = project.table("prediction_model")
     assert row["status"] == "fitted"
+
+    # DuckDB evaluates only the trial points each Nelder-Mead step needs; Spark
+    # all four in one query (fit_evaluates_speculatively(), DECISIONLOG D94):
+    # the same search, so the same parameters to the last digit, in fewer evaluations
+    (lazy,) = project.table("int_prediction_parameters_fitted")
+    monkeypatch.setenv("SEGMENTS_FIT_SPECULATIVE", "true")
+    result = project.invoke(
+        ["run", "--select", "int_prediction_parameters_fitted"],
+        {"as_of_date": cdnow.AS_OF, "max_rejected_pct": 100},
+    )
+    assert result.success, describe_failures(result)
+    (speculative,) = project.table("int_prediction_parameters_fitted")
+    counts = ("bgnbd_evaluations", "gamma_gamma_evaluations")
+    assert {k: v for k, v in speculative.items() if k not in counts} == {
+        k: v for k, v in lazy.items() if k not in counts
+    }
+    for count in counts:
+        assert speculative[count] > lazy[count] > 0, (count, speculative[count], lazy[count])
+
     found = {name: significant(getattr(model, name)) for name in PUBLISHED}
     assert found == {name: significant(value) for name, value in PUBLISHED.items()}
     assert significant(model.alpha / 7, 4) == 4.414

@@ -15,6 +15,7 @@
     {%- set frequencies = ref('int_buyer_frequencies_grouped') -%}
     {%- set levels = ref('int_buyer_repeat_levels_counted') -%}
     {%- set buyers = ref('int_buyers_purchases_summarised') -%}
+    {%- set spenders = ref('int_buyer_spends_grouped') -%}
     {%- set fit = {
         'buyers': 0, 'repeat_buyers': 0, 'spend_buyers': 0,
         'r': none, 'alpha': none, 'a': none, 'b': none, 'bgnbd_log_likelihood': none, 'bgnbd_evaluations': 0,
@@ -63,7 +64,7 @@
                 {%- do statuses.append('no Gamma-Gamma fit: ' ~ fit.spend_buyers ~ ' repeat buyers with a positive order value, at least 2 needed') -%}
             {%- else -%}
                 {%- set gamma_gamma = _nelder_mead_with_restarts(
-                    'gamma_gamma', [0.0, _ln(2.0), _ln([spend[1] | float, 1e-4] | max)], {'buyers': buyers}
+                    'gamma_gamma', [0.0, _ln(2.0), _ln([spend[1] | float, 1e-4] | max)], {'spenders': spenders}
                 ) -%}
                 {%- set parameters = _exp_all(gamma_gamma.point) -%}
                 {%- do fit.update({

@@ -2,11 +2,11 @@
     The Gamma-Gamma log-likelihood (SEGMENTS.md section 12) of candidate parameters.
 -#}
 
-{% macro gamma_gamma_log_likelihood_sql(candidates_sql, buyers) -%}
+{% macro gamma_gamma_log_likelihood_sql(candidates_sql, spenders) -%}
     {#-
         Section 12's Gamma-Gamma log-likelihood over the buyers with x > 0 and
         m > 0, per candidate (parameter_1..3 = p, q, gamma), over distinct
-        (x, m) with their counts.
+        (x, m) with their counts (int_buyer_spends_grouped).
     -#}
     with
 
@@ -19,11 +19,9 @@
         select
             cast(frequency_x as {{ double_type() }}) as frequency_x,
             mean_order_value,
-            count(*) as buyers
+            buyers
 
-        from {{ buyers }}
-        where frequency_x > 0 and mean_order_value > 0
-        group by frequency_x, mean_order_value
+        from {{ spenders }}
 
     ),
 

@@ -20,7 +20,7 @@
     {%- if kind == 'bgnbd' -%}
         {%- set sql = bgnbd_log_likelihood_sql(candidates | join('\n union all \n'), relations.frequencies, relations.levels) -%}
     {%- else -%}
-        {%- set sql = gamma_gamma_log_likelihood_sql(candidates | join('\n union all \n'), relations.buyers) -%}
+        {%- set sql = gamma_gamma_log_likelihood_sql(candidates | join('\n union all \n'), relations.spenders) -%}
     {%- endif -%}
     {%- set values = [] -%}
     {%- for _ in points -%}

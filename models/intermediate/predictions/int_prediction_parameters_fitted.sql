@@ -7,6 +7,7 @@
 -- depends_on: {{ ref('int_buyer_frequencies_grouped') }}
 -- depends_on: {{ ref('int_buyer_repeat_levels_counted') }}
 -- depends_on: {{ ref('int_buyers_purchases_summarised') }}
+-- depends_on: {{ ref('int_buyer_spends_grouped') }}
 -- behind the publication gate (int_source_tables_gated): no fit, and no prediction
 -- published, from raw data that did not pass
 -- depends_on: {{ ref('int_source_tables_gated') }}
