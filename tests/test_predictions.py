@@ -257,6 +257,16 @@ def test_the_cdnow_sample_gives_the_published_parameters(
     }
     for count in counts:
         assert speculative[count] > lazy[count] > 0, (count, speculative[count], lazy[count])
+    # any other value is a clear error, not a silent choice
+    monkeypatch.setenv("SEGMENTS_FIT_SPECULATIVE", "yes")
+    result = project.invoke(
+        ["run", "--select", "int_prediction_parameters_fitted"],
+        {"as_of_date": cdnow.AS_OF, "max_rejected_pct": 100},
+    )
+    assert not result.success
+    assert 'SEGMENTS_FIT_SPECULATIVE must be true or false (or unset), not "yes"' in (
+        describe_failures(result)
+    )
 
     found = {name: significant(getattr(model, name)) for name in PUBLISHED}
     assert found == {name: significant(value) for name, value in PUBLISHED.items()}

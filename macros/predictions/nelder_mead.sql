@@ -52,10 +52,11 @@
         log-parameters in the box. Each iteration evaluates its reflection,
         then the one other trial point the step needs (expansion or a
         contraction); on an engine where a round trip costs more than the
-        query, all four in one query (fit_evaluates_speculatively()). Stops when the simplex
-        spans less than 1e-6 in every log-parameter and 1e-10 (relative) in
-        the objective, or after 1,000 iterations.
+        query, all four in one query (fit_evaluates_speculatively()). Stops
+        when the simplex spans less than 1e-6 in every log-parameter and 1e-10
+        (relative) in the objective, or after 1,000 iterations.
     -#}
+    {%- set speculative = fit_evaluates_speculatively() -%}
     {%- set dimension = start | length -%}
     {%- set initial = [_clamp(start)] -%}
     {%- for axis in range(dimension) -%}
@@ -109,7 +110,7 @@
                 'inside': _affine(centroid, worst.point, centroid, -0.5),
             } -%}
             {%- set trial_values = {} -%}
-            {%- if fit_evaluates_speculatively() -%}
+            {%- if speculative -%}
                 {%- set names = ['reflected', 'expanded', 'outside', 'inside'] -%}
                 {%- set points = [] -%}
                 {%- for name in names -%}
@@ -120,21 +121,21 @@
                     {%- do trial_values.update({name: batch[loop.index0]}) -%}
                 {%- endfor -%}
             {%- endif -%}
-            {%- set reflected = {'point': trials.reflected, 'value': _trial_value('reflected', trials, trial_values, kind, relations)} -%}
+            {%- set reflected = _trial_vertex('reflected', trials, trial_values, kind, relations) -%}
             {%- set kept = ordered[:dimension] -%}
             {%- set replacement = namespace(vertex=none) -%}
             {%- if reflected.value < best.value -%}
-                {%- set expanded = {'point': trials.expanded, 'value': _trial_value('expanded', trials, trial_values, kind, relations)} -%}
+                {%- set expanded = _trial_vertex('expanded', trials, trial_values, kind, relations) -%}
                 {%- set replacement.vertex = expanded if expanded.value < reflected.value else reflected -%}
             {%- elif reflected.value < ordered[dimension - 1].value -%}
                 {%- set replacement.vertex = reflected -%}
             {%- elif reflected.value < worst.value -%}
-                {%- set outside = {'point': trials.outside, 'value': _trial_value('outside', trials, trial_values, kind, relations)} -%}
+                {%- set outside = _trial_vertex('outside', trials, trial_values, kind, relations) -%}
                 {%- if outside.value <= reflected.value -%}
                     {%- set replacement.vertex = outside -%}
                 {%- endif -%}
             {%- else -%}
-                {%- set inside = {'point': trials.inside, 'value': _trial_value('inside', trials, trial_values, kind, relations)} -%}
+                {%- set inside = _trial_vertex('inside', trials, trial_values, kind, relations) -%}
                 {%- if inside.value < worst.value -%}
                     {%- set replacement.vertex = inside -%}
                 {%- endif -%}
@@ -163,12 +164,15 @@
 {%- endmacro %}
 
 
-{% macro _trial_value(name, trials, trial_values, kind, relations) -%}
-    {#- The objective at trials[name]: from trial_values, or one query that adds it there. -#}
+{% macro _trial_vertex(name, trials, trial_values, kind, relations) -%}
+    {#-
+        The vertex of trials[name] with its objective value: from
+        trial_values, or from one query that adds it there.
+    -#}
     {%- if name not in trial_values -%}
         {%- do trial_values.update({name: _objective(kind, [trials[name]], relations)[0]}) -%}
     {%- endif -%}
-    {{- return(trial_values[name]) -}}
+    {{- return({'point': trials[name], 'value': trial_values[name]}) -}}
 {%- endmacro %}
 
 
@@ -181,11 +185,16 @@
         a third of four, so they evaluate only the points a step needs (D94).
         The environment variable SEGMENTS_FIT_SPECULATIVE (true or false)
         chooses on any engine: both give the same fit, which
-        tests/test_predictions.py checks.
+        tests/test_predictions.py checks. Any other value stops the run.
     -#}
-    {%- set chosen = env_var('SEGMENTS_FIT_SPECULATIVE', '') | lower -%}
+    {%- set chosen = env_var('SEGMENTS_FIT_SPECULATIVE', '') | trim | lower -%}
     {%- if chosen in ('true', 'false') -%}
         {{- return(chosen == 'true') -}}
+    {%- elif chosen != '' -%}
+        {{- exceptions.raise_compiler_error(
+            'SEGMENTS_FIT_SPECULATIVE must be true or false (or unset), not '
+            ~ tojson(env_var('SEGMENTS_FIT_SPECULATIVE'))
+        ) -}}
     {%- endif -%}
     {{- return(adapter.dispatch('fit_evaluates_speculatively', 'lifecycle_segments')()) -}}
 {%- endmacro %}
