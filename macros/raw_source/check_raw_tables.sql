@@ -75,25 +75,43 @@
 
 
 {% macro _raw_table_notices(table_name, relation, column_names) %}
-    {#- One scan of a raw table: is it empty, and which columns are null in every row? -#}
-    {%- set counts_query -%}
-        select
-            count(*) as row_count
-            {%- for column_name in column_names %},
-            count({{ adapter.quote(column_name) }}) as {{ adapter.quote('non_null_' ~ loop.index) }}
-            {%- endfor %}
-        from {{ relation }}
+    {#-
+        Is a raw table empty, and which columns are null in every row? One
+        query of probes that each stop at their first row: the table's, and
+        each column's first non-null value. A daily run's check then costs the
+        same on years of raw rows as on a day's, where counting every row cost
+        13 to 55 s at 100M orders (issue 13). The rows are counted only for the
+        warning about a column null in every row, whose probe read them all.
+    -#}
+    {%- set probes_query -%}
+        select 0 as probe from (select 1 as found from {{ relation }} limit 1) as probe_0
+        {%- for column_name in column_names %}
+        union all
+        select {{ loop.index }} as probe
+        from (
+            select 1 as found from {{ relation }}
+            where {{ adapter.quote(column_name) }} is not null
+            limit 1
+        ) as probe_{{ loop.index }}
+        {%- endfor %}
     {%- endset -%}
-    {%- set row = run_query(counts_query).rows[0] -%}
+    {%- set found = run_query(probes_query).columns[0].values() | map('int') | list -%}
     {%- set notices = [] -%}
-    {%- if row[0] | int == 0 -%}
+    {%- if 0 not in found -%}
         {%- do notices.append('raw table ' ~ table_name ~ ' (' ~ relation ~ ') is empty: no ' ~ table_name ~ ' reach the marts') -%}
     {%- else -%}
+        {%- set null_columns = [] -%}
         {%- for column_name in column_names -%}
-            {%- if row[loop.index] | int == 0 -%}
-                {%- do notices.append('raw column ' ~ table_name ~ '.' ~ column_name ~ ' is null in every one of its ' ~ row[0] ~ ' rows') -%}
+            {%- if loop.index not in found -%}
+                {%- do null_columns.append(column_name) -%}
             {%- endif -%}
         {%- endfor -%}
+        {%- if null_columns -%}
+            {%- set row_count = run_query('select count(*) from ' ~ relation).rows[0][0] -%}
+            {%- for column_name in null_columns -%}
+                {%- do notices.append('raw column ' ~ table_name ~ '.' ~ column_name ~ ' is null in every one of its ' ~ row_count ~ ' rows') -%}
+            {%- endfor -%}
+        {%- endif -%}
     {%- endif -%}
     {{- return(notices) -}}
 {% endmacro %}

@@ -122,7 +122,9 @@ def test_empty_tables_and_null_columns_are_named_in_warnings(tmp_path: Path) -> 
     assert run.success, run.text
     warnings = "\n".join(run.warnings())
     assert "carts" in warnings and "returns" in warnings and "empty" in warnings, warnings
-    assert "orders.status" in warnings, warnings
+    null_status = f"raw column orders.status is null in every one of its {len(rows['orders'])} rows"
+    assert null_status in warnings, warnings
+    assert warnings.count("raw column orders.") == 1, warnings
     assert "customers." not in warnings
 
 
